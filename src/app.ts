@@ -1,0 +1,97 @@
+import Fastify, {
+  LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { DeploymentClock } from './platform/clock.js';
+import type { Random } from './platform/random.js';
+import type { Store } from './store/store.js';
+import { CredentialsService } from './domains/credentials/service.js';
+import { credentialsRoutes } from './domains/credentials/routes.js';
+import { KfService } from './domains/kf/service.js';
+import { kfRoutes } from './domains/kf/routes.js';
+import { AdminService } from './domains/admin/service.js';
+import { adminRoutes, hashAdminToken } from './domains/admin/routes.js';
+import { registerRawBodyParser } from './http/raw-body.js';
+import { sendWechatError } from './http/wechat.js';
+import { WxError, makeHint } from './wire/envelope.js';
+import { makeRidGenerator } from './wire/rid.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the request log line and (later) the journal record about a WeChat-side call. */
+    wx: { iface?: string; appid?: string; errcode?: number };
+  }
+}
+
+export interface AppDeps {
+  store: Store;
+  clock: DeploymentClock;
+  random: Random;
+  /** The admin token in plain text, or only its hash (as stored). */
+  adminToken: { plain: string } | { hash: string };
+  forbiddenWords?: readonly string[];
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface WxkfApp {
+  fastify: FastifyInstance;
+  admin: AdminService;
+  credentials: CredentialsService;
+}
+
+/** The one composition root: builds the server from its dependencies. Never listens. */
+export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
+  const { store, clock, random } = deps;
+  const forbiddenWords = deps.forbiddenWords ?? [];
+  const credentials = new CredentialsService(store, clock, random);
+  const kf = new KfService(store, clock, forbiddenWords);
+  const admin = new AdminService(store, clock, random, credentials, forbiddenWords);
+  await admin.loadClock();
+
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // One line per request, written in onResponse below with what the call was about.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'rid' }),
+    genReqId: makeRidGenerator(() => clock.now(), (n) => random.bytes(n)),
+    exposeHeadRoutes: false,
+    bodyLimit: 64 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: false },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // A URL fastify cannot even route is a wrong path to a WeChat caller.
+    frameworkErrors: (err, req, reply) => sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12))),
+  });
+  app.decorateRequest('wx', null as unknown as FastifyRequest['wx']);
+  app.addHook('onRequest', async (req) => {
+    req.wx = {};
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const { appid, iface, errcode } = req.wx;
+    const ms = Math.round(reply.elapsedTime * 100) / 100;
+    req.log.info({ appid, interface: iface ?? req.routeOptions.url, errcode, status: reply.statusCode, ms }, 'request');
+  });
+
+  registerRawBodyParser(app);
+  // Anything unexpected on the WeChat side is `-1 system error`, never an HTTP 500.
+  app.setErrorHandler((err, req, reply) => sendWechatError(req, reply, err, undefined));
+  // WeChat answers a wrong path with 40066 and a hint (liyiorg/weixin-popular#60).
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/admin/api/')) return reply.code(404).send({ error: 'not found' });
+    return sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12)));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (req, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ok', store: store.kind };
+    } catch (err) {
+      req.log.error({ err }, 'store unreachable');
+      return reply.code(503).send({ status: 'unavailable', store: store.kind });
+    }
+  });
+
+  const wechatDeps = { credentials, random };
+  await app.register(credentialsRoutes(wechatDeps));
+  await app.register(kfRoutes({ ...wechatDeps, kf }));
+  const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashAdminToken(deps.adminToken.plain);
+  await app.register(adminRoutes({ admin, adminTokenHash }), { prefix: '/admin/api' });
+  return { fastify: app, admin, credentials };
+}

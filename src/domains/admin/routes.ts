@@ -1,0 +1,111 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AdminError, type AdminService } from './service.js';
+import { validateAppInput, validateAppPatch, validateSeed } from './validate.js';
+
+export interface AdminDeps {
+  admin: AdminService;
+  /** SHA-256 of the admin token, hex. */
+  adminTokenHash: string;
+}
+
+export function hashAdminToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function authorized(header: string | undefined, expectedHash: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? '');
+  const given = createHash('sha256').update(m?.[1] ?? '').digest();
+  return timingSafeEqual(given, Buffer.from(expectedHash, 'hex')) && m !== null;
+}
+
+function body(req: FastifyRequest): Record<string, unknown> {
+  const b = req.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new AdminError(400, 'body: must be a JSON object');
+  return b as Record<string, unknown>;
+}
+
+function must<T>(r: { ok: true; value: T } | { ok: false; errors: string[] }): T {
+  if (!r.ok) throw new AdminError(400, r.errors.join('; '));
+  return r.value;
+}
+
+type Params = { appid: string };
+
+function clockChange(b: Record<string, unknown>) {
+  const keys = Object.keys(b);
+  const one = (msg: string) => new AdminError(400, msg);
+  if (keys.length !== 1) throw one('clock: give exactly one of advance, set, freeze, real');
+  const [key] = keys;
+  const v = b[key as string];
+  if (key === 'advance' || key === 'set') {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw one(`${key}: must be a number of seconds`);
+    if (key === 'set' && v < 0) throw one('set: must be a Unix time in seconds');
+    return key === 'advance' ? { advance: v } : { set: v };
+  }
+  if (key === 'freeze' || key === 'real') {
+    if (v !== true) throw one(`${key}: must be true`);
+    return key === 'freeze' ? { freeze: true as const } : { real: true as const };
+  }
+  throw one(`${key}: unknown key`);
+}
+
+/** The admin API under /admin/api: ordinary HTTP statuses and `{"error"}` bodies, bearer-token auth. */
+export function adminRoutes(deps: AdminDeps) {
+  const { admin } = deps;
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.removeAllContentTypeParsers();
+    // An empty JSON body is no body (POST /reset, /secret), not an error.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (req, text, done) =>
+      text === '' ? done(null, undefined) : json(req, text as string, done),
+    );
+    app.addHook('onRequest', async (req, reply) => {
+      if (!authorized(req.headers.authorization, deps.adminTokenHash)) {
+        return reply.code(401).send({ error: 'unauthorized: send Authorization: Bearer <admin token>' });
+      }
+    });
+    app.setErrorHandler((err: FastifyError | AdminError, req: FastifyRequest, reply: FastifyReply) => {
+      if (err instanceof AdminError) return reply.code(err.status).send({ error: err.message });
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) req.log.error({ err, rid: req.id }, 'admin API failure');
+      return reply.code(status).send({ error: status === 500 ? `internal error (rid ${req.id})` : err.message });
+    });
+    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no admin route ${req.method} ${req.url.split('?')[0]}` }));
+
+    app.get('/clock', async () => admin.clockView());
+    app.post('/clock', async (req) => admin.moveClock(clockChange(body(req))));
+    app.post('/reset', async (_req, reply) => {
+      await admin.reset();
+      return reply.code(204).send();
+    });
+    app.post('/seed', async (req) => admin.applySeed(must(validateSeed(body(req)))));
+
+    app.get('/apps', async () => ({ apps: await admin.listApps() }));
+    app.post('/apps', async (req, reply) => reply.code(201).send(await admin.createApp(must(validateAppInput(body(req))))));
+    app.get<{ Params: Params }>('/apps/:appid', async (req) => admin.getApp(req.params.appid));
+    app.patch<{ Params: Params }>('/apps/:appid', async (req) =>
+      admin.updateApp(req.params.appid, must(validateAppPatch(body(req)))),
+    );
+    app.delete<{ Params: Params }>('/apps/:appid', async (req, reply) => {
+      await admin.deleteApp(req.params.appid);
+      return reply.code(204).send();
+    });
+    app.post<{ Params: Params }>('/apps/:appid/secret', async (req) => admin.rotateSecret(req.params.appid));
+    app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
+      kf_accounts: await admin.listKfAccounts(req.params.appid),
+    }));
+
+    app.post('/tokens', async (req) => {
+      const { appid } = body(req);
+      if (typeof appid !== 'string' || appid === '') throw new AdminError(400, 'appid: required');
+      return admin.issueToken(appid);
+    });
+    app.post('/tokens/revoke', async (req, reply) => {
+      const { access_token } = body(req);
+      if (typeof access_token !== 'string' || access_token === '') throw new AdminError(400, 'access_token: required');
+      await admin.revokeToken(access_token);
+      return reply.code(204).send();
+    });
+  };
+}

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { clockStateAt, type ClockState, type DeploymentClock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import type { AppRecord, KfAccountRecord, Store } from '../../store/store.js';
+import type { AccessTokenAnswer, CredentialsService } from '../credentials/service.js';
+import { KF_ACCOUNT_LIMIT, checkNickname, parseKfAccount } from '../kf/rules.js';
+import type { AppFields, AppInput, SeedDocument } from './validate.js';
+
+/** An admin API failure: an HTTP status and a message naming the field. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const CLOCK_META_KEY = 'clock';
+
+export interface ClockView {
+  now: number;
+  frozen: boolean;
+  offset: number;
+}
+
+export interface SeedResult {
+  apps: { appid: string; created: boolean; secret?: string }[];
+  component_platforms: { component_appid: string; created: boolean; component_appsecret?: string }[];
+  kf_accounts_added: number;
+}
+
+/** Default original ID of an app that has none given: derived from the appid, so a seed stays idempotent. */
+export function defaultOriginalId(appid: string): string {
+  return `gh_${createHash('sha256').update(appid).digest('hex').slice(0, 12)}`;
+}
+
+export class AdminService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: DeploymentClock,
+    private readonly random: Random,
+    private readonly credentials: CredentialsService,
+    private readonly forbiddenWords: readonly string[],
+  ) {}
+
+  /** Loads the deployment clock's state from the store into this node. */
+  async loadClock(): Promise<void> {
+    const raw = await this.store.getMeta(CLOCK_META_KEY);
+    if (raw) this.clock.apply(JSON.parse(raw) as ClockState);
+  }
+
+  clockView(): ClockView {
+    const state = this.clock.current();
+    return {
+      now: Math.floor(this.clock.now() / 1000),
+      frozen: state.frozenAtMs !== null,
+      offset: Math.round(state.offsetMs / 1000),
+    };
+  }
+
+  /** advance (seconds, may be negative), set (Unix seconds), freeze, or back to real time. */
+  async moveClock(change: { advance?: number; set?: number; freeze?: true; real?: true }): Promise<ClockView> {
+    const state = this.clock.current();
+    const base = this.clock.baseNow();
+    const now = this.clock.now();
+    let next: ClockState;
+    if (change.advance !== undefined) next = clockStateAt(state, base, now + change.advance * 1000);
+    else if (change.set !== undefined) next = clockStateAt(state, base, change.set * 1000);
+    else if (change.freeze) next = { offsetMs: state.offsetMs, frozenAtMs: now };
+    else next = { offsetMs: 0, frozenAtMs: null };
+    await this.store.setMeta(CLOCK_META_KEY, JSON.stringify(next));
+    this.clock.apply(next);
+    return this.clockView();
+  }
+
+  async reset(): Promise<void> {
+    await this.store.reset();
+  }
+
+  newSecret(): string {
+    return this.random.bytes(16).toString('hex');
+  }
+
+  private appRecord(input: AppInput): AppRecord {
+    const now = this.clock.now();
+    return {
+      appid: input.appid,
+      secret: input.secret ?? this.newSecret(),
+      type: input.type ?? 'service',
+      certified: input.certified ?? true,
+      alias: input.alias ?? '',
+      original_id: input.original_id ?? defaultOriginalId(input.appid),
+      kf_enabled: input.kf_enabled ?? true,
+      ip_whitelist: input.ip_whitelist ?? [],
+      secret_frozen: input.secret_frozen ?? false,
+      created_at: now,
+      updated_at: now,
+    };
+  }
+
+  async createApp(input: AppInput): Promise<AppRecord> {
+    const app = this.appRecord(input);
+    if (!(await this.store.createApp(app))) throw new AdminError(409, `appid: app ${input.appid} exists`);
+    await this.addSeedAccounts(app, input);
+    return app;
+  }
+
+  /** The demo app of a first start: a certified Service Account with a WeChat ID and new customer service on. */
+  async createDemoApp(): Promise<AppRecord> {
+    const appid = `wx${this.random.bytes(8).toString('hex')}`;
+    return this.createApp({ appid, type: 'service', certified: true, alias: 'wxkf_demo', kf_enabled: true, kf_accounts: [] });
+  }
+
+  async getApp(appid: string): Promise<AppRecord> {
+    const app = await this.store.getApp(appid);
+    if (!app) throw new AdminError(404, `appid: no app ${appid}`);
+    return app;
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return this.store.listApps();
+  }
+
+  async updateApp(appid: string, fields: AppFields): Promise<AppRecord> {
+    const app = await this.store.updateApp(appid, fields, this.clock.now());
+    if (!app) throw new AdminError(404, `appid: no app ${appid}`);
+    return app;
+  }
+
+  async deleteApp(appid: string): Promise<void> {
+    if (!(await this.store.deleteApp(appid))) throw new AdminError(404, `appid: no app ${appid}`);
+  }
+
+  async rotateSecret(appid: string): Promise<{ secret: string }> {
+    const app = await this.updateApp(appid, { secret: this.newSecret() });
+    return { secret: app.secret };
+  }
+
+  async issueToken(appid: string): Promise<AccessTokenAnswer> {
+    await this.getApp(appid);
+    return this.credentials.issueAccessToken(appid);
+  }
+
+  async revokeToken(accessToken: string): Promise<void> {
+    if (!(await this.credentials.revoke(accessToken))) throw new AdminError(404, 'access_token: no such live token');
+  }
+
+  async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
+    await this.getApp(appid);
+    return this.store.listKfAccounts(appid);
+  }
+
+  /** Checks the seed's accounts against an app by the rules of addkfaccount, before anything is written. */
+  private checkSeedAccounts(app: AppRecord, input: AppInput): { kf_account: string; prefix: string; nickname: string }[] {
+    return input.kf_accounts.map((a, i) => {
+      const where = `apps[${input.appid}].kf_accounts[${i}]`;
+      const prefix = parseKfAccount(a.kf_account, app);
+      if (!prefix.ok) throw new AdminError(400, `${where}.kf_account: illegal for this app (suffix must be its alias or original ID)`);
+      if (!checkNickname(a.nickname, this.forbiddenWords).ok) throw new AdminError(400, `${where}.nickname: illegal nickname`);
+      return { kf_account: a.kf_account, prefix: prefix.value, nickname: a.nickname };
+    });
+  }
+
+  /** Adds the accounts that are absent (kf_enabled aside: the operator may seed a disabled app). */
+  private async addSeedAccounts(app: AppRecord, input: AppInput): Promise<number> {
+    let added = 0;
+    for (const a of this.checkSeedAccounts(app, input)) {
+      const r = await this.store.addKfAccount(app.appid, { ...a, now: this.clock.now() }, KF_ACCOUNT_LIMIT);
+      if (r.result === 'limit') throw new AdminError(400, `apps[${app.appid}].kf_accounts: the app already has ${KF_ACCOUNT_LIMIT} accounts`);
+      if (r.result === 'added') added++;
+    }
+    return added;
+  }
+
+  /** Creates what is absent; what exists is left as it is, so applying a seed twice changes nothing. */
+  async applySeed(doc: SeedDocument): Promise<SeedResult> {
+    const result: SeedResult = { apps: [], component_platforms: [], kf_accounts_added: 0 };
+    const plans = [];
+    for (const input of doc.apps) {
+      const fresh = this.appRecord(input);
+      const existing = await this.store.getApp(input.appid);
+      if (input.kf_accounts.length > KF_ACCOUNT_LIMIT) {
+        throw new AdminError(400, `apps[${input.appid}].kf_accounts: more than ${KF_ACCOUNT_LIMIT} accounts`);
+      }
+      this.checkSeedAccounts(existing ?? fresh, input);
+      plans.push({ input, fresh });
+    }
+    for (const { input, fresh } of plans) {
+      const created = await this.store.createApp(fresh);
+      const app = created ? fresh : await this.getApp(input.appid);
+      const entry: SeedResult['apps'][number] = { appid: app.appid, created };
+      if (created && input.secret === undefined) entry.secret = app.secret;
+      result.apps.push(entry);
+      result.kf_accounts_added += await this.addSeedAccounts(app, input);
+    }
+    for (const p of doc.component_platforms) {
+      const secret = p.component_appsecret ?? this.newSecret();
+      const now = this.clock.now();
+      const created = await this.store.createComponentPlatform({
+        component_appid: p.component_appid, component_appsecret: secret, created_at: now,
+      });
+      const entry: SeedResult['component_platforms'][number] = { component_appid: p.component_appid, created };
+      if (created && p.component_appsecret === undefined) entry.component_appsecret = secret;
+      result.component_platforms.push(entry);
+      const existing = await this.store.listAuthorizations(p.component_appid);
+      for (const a of p.authorizations) {
+        if (existing.some((e) => e.authorizer_appid === a.authorizer_appid)) continue;
+        await this.store.putAuthorization({ component_appid: p.component_appid, ...a, created_at: now });
+      }
+    }
+    return result;
+  }
+}

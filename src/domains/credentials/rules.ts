@@ -1,0 +1,100 @@
+import type { ErrName } from '../../wire/errcodes.js';
+import type { AppRecord, StableState, TokenRecord } from '../../store/store.js';
+
+/** Every access token lives 7200 s (credentials.md). */
+export const TOKEN_TTL_MS = 7200_000;
+/** A superseded token keeps working 5 minutes, so callers can roll over without failures. */
+export const SUPERSEDE_GRACE_MS = 300_000;
+/** stable_token hands out a new token only in the current one's last 300 s. */
+export const STABLE_RENEW_WINDOW_MS = 300_000;
+export const FORCE_REFRESH_PER_DAY = 20;
+export const FORCE_REFRESH_MIN_GAP_MS = 30_000;
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+export type Check<T = true> = { ok: true; value: T } | { ok: false; err: ErrName };
+const ok = <T>(value: T): Check<T> => ({ ok: true, value });
+const fail = (err: ErrName): Check<never> => ({ ok: false, err });
+
+/** Checks 4 and 5 of wire.md: supersession (and revocation) wins over expiry. */
+export function tokenStatus(token: TokenRecord | undefined, now: number): ErrName | null {
+  if (!token || token.revoked_at !== null && now >= token.revoked_at) return 'INVALID_CREDENTIAL';
+  if (token.superseded_at !== null && now >= token.superseded_at + SUPERSEDE_GRACE_MS) return 'INVALID_CREDENTIAL';
+  if (now >= token.expires_at) return 'ACCESS_TOKEN_EXPIRED';
+  return null;
+}
+
+export interface TokenRequest {
+  grant_type: unknown;
+  appid: unknown;
+  secret: unknown;
+}
+
+/** A value the token endpoints treat as given: a non-empty string (anything else counts as missing). */
+function given(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** Checks 1–3 of the token endpoints, before the app is looked up. */
+export function checkTokenRequest(req: TokenRequest): Check<{ appid: string; secret: string }> {
+  if (req.grant_type !== 'client_credential') return fail('INVALID_GRANT_TYPE');
+  if (!given(req.appid)) return fail('APPID_MISSING');
+  if (!given(req.secret)) return fail('APPSECRET_MISSING');
+  return ok({ appid: req.appid, secret: req.secret });
+}
+
+/** Strips the IPv4-mapped IPv6 prefix Node reports for IPv4 callers on a dual-stack socket. */
+export function plainIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+export function ipAllowed(app: Pick<AppRecord, 'ip_whitelist'>, ip: string): boolean {
+  return app.ip_whitelist.length === 0 || app.ip_whitelist.includes(plainIp(ip));
+}
+
+/** The China (UTC+8) calendar day of a time, as days since the epoch: WeChat's daily limits reset at its midnight. */
+export function chinaDay(ms: number): number {
+  return Math.floor((ms + CHINA_OFFSET_MS) / 86_400_000);
+}
+
+export type StableDecision =
+  | { action: 'reuse'; token: TokenRecord }
+  | {
+      action: 'issue';
+      revokeOthers: boolean;
+      force_day: number;
+      force_count: number;
+      last_force_at: number | null;
+    };
+
+/**
+ * What /cgi-bin/stable_token does for one call. `reusable` is false when the current token cannot
+ * be handed out again (its secret was rotated since, see service). A forced refresh past the daily
+ * limit, or within 30 s of the last one that took effect, returns the current token unchanged
+ * (WeChat: "otherwise it does not refresh"), or a new one when the current one is in its last 300 s.
+ */
+export function decideStable(
+  state: StableState,
+  now: number,
+  forceRefresh: boolean,
+  reusable: boolean,
+): StableDecision {
+  const cur = state.current;
+  const live = cur !== undefined && reusable && tokenStatus(cur, now) === null;
+  const day = chinaDay(now);
+  const usedToday = state.force_day === day ? state.force_count : 0;
+  if (forceRefresh) {
+    const tooSoon = state.last_force_at !== null && now - state.last_force_at < FORCE_REFRESH_MIN_GAP_MS;
+    if (usedToday < FORCE_REFRESH_PER_DAY && !tooSoon) {
+      return { action: 'issue', revokeOthers: true, force_day: day, force_count: usedToday + 1, last_force_at: now };
+    }
+  }
+  // Normal mode (and a forced call that may not refresh): keep the current token while it has
+  // more than 300 s left, so `expires_in` is never below 300.
+  if (live && cur.expires_at - now > STABLE_RENEW_WINDOW_MS) return { action: 'reuse', token: cur };
+  return { action: 'issue', revokeOthers: false, force_day: day, force_count: usedToday, last_force_at: state.last_force_at };
+}
+
+/** Seconds a token has left, as `expires_in` reports them. */
+export function expiresIn(token: Pick<TokenRecord, 'expires_at'>, now: number): number {
+  return Math.max(0, Math.floor((token.expires_at - now) / 1000));
+}

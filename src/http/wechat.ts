@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Random } from '../platform/random.js';
+import type { AppRecord } from '../store/store.js';
+import type { Caller, CredentialsService } from '../domains/credentials/service.js';
+import { ERR } from '../wire/errcodes.js';
+import { WECHAT_CONTENT_TYPE, WxError, encodeBody, errorBody, makeHint, parseJsonObjectBody } from '../wire/envelope.js';
+import { isTooLarge } from './raw-body.js';
+
+export const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+type Method = 'GET' | 'POST';
+
+/** What one request carries through the common checks into an endpoint's handler. */
+export interface WechatCall {
+  rid: string;
+  ip: string;
+  query: Record<string, string>;
+  /** The caller, when the endpoint takes an `access_token`. */
+  caller: Caller | undefined;
+  /** The JSON object body, when the endpoint reads one. */
+  body: Record<string, unknown>;
+}
+
+export interface WechatEndpoint {
+  /** The interface name logs and metrics use (WeChat's cgi path without the query). */
+  name: string;
+  paths: string[];
+  methods: Method[];
+  /** The kf family answers errors with a `hint: [...]`. */
+  hint: boolean;
+  /** Whether the common checks 3–5 apply (an `access_token` is required). */
+  accessToken: boolean;
+  /** Check 6: may this app call the endpoint at all? */
+  allows?: (app: AppRecord) => boolean;
+  /** Whether checks 9–10 apply (the body must be a JSON object). */
+  jsonBody: boolean;
+  handle(call: WechatCall): Promise<unknown>;
+}
+
+export interface WechatDeps {
+  credentials: CredentialsService;
+  random: Random;
+}
+
+/** First value of each query parameter (a repeated parameter counts once, as its first occurrence). */
+function flatQuery(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (query && typeof query === 'object') {
+    for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
+      const first = Array.isArray(v) ? v[0] : v;
+      if (typeof first === 'string') out[k] = first;
+    }
+  }
+  return out;
+}
+
+export function sendWechat(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.code(200).header('content-type', WECHAT_CONTENT_TYPE).send(encodeBody(body));
+}
+
+/** Renders a WxError (or anything unexpected, as `-1 system error`) in WeChat's envelope. */
+export function sendWechatError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+  hint: string | undefined,
+): FastifyReply {
+  let errcode: number = ERR.SYSTEM_ERROR.errcode;
+  let text: string = ERR.SYSTEM_ERROR.errmsg;
+  if (err instanceof WxError) {
+    errcode = err.errcode;
+    text = err.text;
+  } else {
+    req.log.error({ err, rid: req.id }, 'unexpected failure answered as -1 system error');
+  }
+  req.wx.errcode = errcode;
+  return sendWechat(reply, errorBody(errcode, text, req.id, hint));
+}
+
+/** Registers an endpoint on every method of each of its paths: a wrong method is 43001/43002, not 40066. */
+export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, ep: WechatEndpoint): void {
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    req.wx.iface = ep.name;
+    try {
+      // 1: faults come with the operator issue.
+      if (!ep.methods.includes(req.method as Method)) {
+        throw new WxError(ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET');
+      }
+      const query = flatQuery(req.query);
+      let caller: Caller | undefined;
+      if (ep.accessToken) {
+        caller = await deps.credentials.authenticate(query.access_token);
+        req.wx.appid = caller.app.appid;
+        if (ep.allows && !ep.allows(caller.app)) throw new WxError('API_UNAUTHORIZED');
+        // 7 (permission sets of third-party tokens) and 8 (daily quota) come with the quota issue.
+      }
+      let body: Record<string, unknown> = {};
+      if (ep.jsonBody) {
+        if (isTooLarge(req.body)) {
+          reply.header('connection', 'close');
+          throw new WxError('DATA_FORMAT_ERROR');
+        }
+        body = parseJsonObjectBody(Buffer.isBuffer(req.body) ? req.body : undefined);
+      }
+      const answer = await ep.handle({ rid: req.id, ip: req.ip, query, caller, body });
+      req.wx.errcode = 0;
+      return sendWechat(reply, answer);
+    } catch (err) {
+      return sendWechatError(req, reply, err, ep.hint ? makeHint(deps.random.bytes(12)) : undefined);
+    }
+  };
+  for (const url of ep.paths) app.route({ method: [...ALL_METHODS], url, handler });
+}

@@ -1,0 +1,279 @@
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
+import type {
+  AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, KfAccountRecord,
+  NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+} from './store.js';
+
+type Row = Record<string, unknown>;
+
+const APP_COLUMNS =
+  'appid, secret, type, certified, alias, original_id, kf_enabled, ip_whitelist, secret_frozen, created_at, updated_at';
+const TOKEN_COLUMNS = 'token_hash, appid, family, issued_at, expires_at, superseded_at, revoked_at, nonce';
+
+function appFromRow(r: Row): AppRecord {
+  return {
+    appid: r.appid as string,
+    secret: r.secret as string,
+    type: r.type as AppRecord['type'],
+    certified: r.certified === 1,
+    alias: r.alias as string,
+    original_id: r.original_id as string,
+    kf_enabled: r.kf_enabled === 1,
+    ip_whitelist: JSON.parse(r.ip_whitelist as string) as string[],
+    secret_frozen: r.secret_frozen === 1,
+    created_at: r.created_at as number,
+    updated_at: r.updated_at as number,
+  };
+}
+
+function tokenFromRow(r: Row, prefix = ''): TokenRecord {
+  return {
+    token_hash: r[`${prefix}token_hash`] as string,
+    appid: r[`${prefix}appid`] as string,
+    family: r[`${prefix}family`] as TokenRecord['family'],
+    issued_at: r[`${prefix}issued_at`] as number,
+    expires_at: r[`${prefix}expires_at`] as number,
+    superseded_at: (r[`${prefix}superseded_at`] as number | null) ?? null,
+    revoked_at: (r[`${prefix}revoked_at`] as number | null) ?? null,
+    nonce: (r[`${prefix}nonce`] as string | null) ?? null,
+  };
+}
+
+function appParams(a: AppRecord): unknown[] {
+  return [
+    a.appid, a.secret, a.type, a.certified ? 1 : 0, a.alias, a.original_id, a.kf_enabled ? 1 : 0,
+    JSON.stringify(a.ip_whitelist), a.secret_frozen ? 1 : 0, a.created_at, a.updated_at,
+  ];
+}
+
+/** Opens (creating and migrating) an SQLite store. WAL, so that several processes may share the file. */
+export function openSqliteStore(file: string): Store {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < SQLITE_MIGRATIONS.length; v++) {
+      db.exec(SQLITE_MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}
+
+class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      insertApp: db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(appid) DO NOTHING`),
+      getApp: db.prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE appid = ?`),
+      listApps: db.prepare(`SELECT ${APP_COLUMNS} FROM apps ORDER BY created_at, appid`),
+      deleteApp: db.prepare('DELETE FROM apps WHERE appid = ?'),
+      supersede: db.prepare(
+        'UPDATE access_tokens SET superseded_at = ? WHERE appid = ? AND family = ? AND superseded_at IS NULL AND revoked_at IS NULL',
+      ),
+      insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)`),
+      findCredential: db.prepare(
+        `SELECT t.token_hash AS t_token_hash, t.appid AS t_appid, t.family AS t_family, t.issued_at AS t_issued_at,
+          t.expires_at AS t_expires_at, t.superseded_at AS t_superseded_at, t.revoked_at AS t_revoked_at,
+          t.nonce AS t_nonce, a.* FROM access_tokens t JOIN apps a ON a.appid = t.appid WHERE t.token_hash = ?`,
+      ),
+      revoke: db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
+      stableState: db.prepare(
+        'SELECT stable_version, stable_current, force_day, force_count, last_force_at FROM apps WHERE appid = ?',
+      ),
+      getToken: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE token_hash = ?`),
+      casStable: db.prepare(
+        `UPDATE apps SET stable_version = stable_version + 1, stable_current = ?, force_day = ?, force_count = ?,
+          last_force_at = ? WHERE appid = ? AND stable_version = ?`,
+      ),
+      revokeStable: db.prepare(
+        "UPDATE access_tokens SET revoked_at = ? WHERE appid = ? AND family = 'stable' AND revoked_at IS NULL",
+      ),
+      kfExists: db.prepare('SELECT 1 FROM kf_accounts WHERE appid = ? AND prefix = ?'),
+      kfCount: db.prepare('SELECT COUNT(*) AS n FROM kf_accounts WHERE appid = ?'),
+      nextKfId: db.prepare('UPDATE apps SET next_kf_id = next_kf_id + 1 WHERE appid = ? RETURNING next_kf_id - 1 AS kf_id'),
+      insertKf: db.prepare(
+        `INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at)
+          VALUES (?,?,?,?,?,?,?)`,
+      ),
+      listKf: db.prepare('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id'),
+      insertPlatform: db.prepare(
+        'INSERT INTO component_platforms (component_appid, component_appsecret, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING',
+      ),
+      getPlatform: db.prepare('SELECT * FROM component_platforms WHERE component_appid = ?'),
+      putAuth: db.prepare(
+        `INSERT INTO component_authorizations (component_appid, authorizer_appid, funcscope_category_ids, created_at)
+          VALUES (?,?,?,?) ON CONFLICT(component_appid, authorizer_appid)
+          DO UPDATE SET funcscope_category_ids = excluded.funcscope_category_ids`,
+      ),
+      listAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? ORDER BY authorizer_appid'),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (this.s.getMeta.get(key) as Row | undefined)?.value as string | undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.s.setMeta.run(key, value);
+  }
+
+  async reset(): Promise<void> {
+    this.db.transaction(() => {
+      this.db.exec(
+        'DELETE FROM component_authorizations; DELETE FROM component_platforms; DELETE FROM kf_accounts; DELETE FROM access_tokens; DELETE FROM apps;',
+      );
+    }).immediate();
+  }
+
+  async createApp(app: AppRecord): Promise<boolean> {
+    return this.s.insertApp.run(...appParams(app)).changes === 1;
+  }
+
+  async getApp(appid: string): Promise<AppRecord | undefined> {
+    const row = this.s.getApp.get(appid) as Row | undefined;
+    return row ? appFromRow(row) : undefined;
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return (this.s.listApps.all() as Row[]).map(appFromRow);
+  }
+
+  async updateApp(appid: string, patch: AppPatch, now: number): Promise<AppRecord | undefined> {
+    return this.db.transaction(() => {
+      const row = this.s.getApp.get(appid) as Row | undefined;
+      if (!row) return undefined;
+      const next: AppRecord = { ...appFromRow(row), ...patch, appid, updated_at: now };
+      const p = appParams(next);
+      this.db
+        .prepare(
+          `UPDATE apps SET secret=?, type=?, certified=?, alias=?, original_id=?, kf_enabled=?, ip_whitelist=?,
+            secret_frozen=?, updated_at=? WHERE appid=?`,
+        )
+        .run(p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], now, appid);
+      return next;
+    }).immediate();
+  }
+
+  async deleteApp(appid: string): Promise<boolean> {
+    return this.s.deleteApp.run(appid).changes === 1;
+  }
+
+  async issueToken(token: TokenRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.s.supersede.run(token.issued_at, token.appid, token.family);
+      this.insertToken(token);
+    }).immediate();
+  }
+
+  private insertToken(t: TokenRecord): void {
+    this.s.insertToken.run(
+      t.token_hash, t.appid, t.family, t.issued_at, t.expires_at, t.superseded_at, t.revoked_at, t.nonce,
+    );
+  }
+
+  async findCredential(tokenHash: string): Promise<{ token: TokenRecord; app: AppRecord } | undefined> {
+    const row = this.s.findCredential.get(tokenHash) as Row | undefined;
+    if (!row) return undefined;
+    return { token: tokenFromRow(row, 't_'), app: appFromRow(row) };
+  }
+
+  async revokeToken(tokenHash: string, now: number): Promise<boolean> {
+    return this.s.revoke.run(now, tokenHash).changes === 1;
+  }
+
+  async getStableState(appid: string): Promise<StableState> {
+    const row = this.s.stableState.get(appid) as Row | undefined;
+    if (!row) return { version: 0, current: undefined, force_day: 0, force_count: 0, last_force_at: null };
+    const hash = row.stable_current as string | null;
+    const tokenRow = hash ? (this.s.getToken.get(hash) as Row | undefined) : undefined;
+    return {
+      version: row.stable_version as number,
+      current: tokenRow ? tokenFromRow(tokenRow) : undefined,
+      force_day: row.force_day as number,
+      force_count: row.force_count as number,
+      last_force_at: (row.last_force_at as number | null) ?? null,
+    };
+  }
+
+  async writeStable(appid: string, w: StableWrite): Promise<boolean> {
+    return this.db.transaction(() => {
+      const moved = this.s.casStable.run(
+        w.token.token_hash, w.force_day, w.force_count, w.last_force_at, appid, w.expectedVersion,
+      );
+      if (moved.changes !== 1) return false;
+      if (w.revokeOthersAt !== null) this.s.revokeStable.run(w.revokeOthersAt, appid);
+      this.insertToken(w.token);
+      return true;
+    }).immediate();
+  }
+
+  async addKfAccount(appid: string, a: NewKfAccount, limit: number): Promise<AddKfResult> {
+    return this.db.transaction((): AddKfResult => {
+      if (this.s.kfExists.get(appid, a.prefix)) return { result: 'exists' };
+      const { n } = this.s.kfCount.get(appid) as { n: number };
+      if (n >= limit) return { result: 'limit' };
+      const idRow = this.s.nextKfId.get(appid) as { kf_id: number } | undefined;
+      if (!idRow) throw new Error(`no app ${appid}`);
+      this.s.insertKf.run(appid, a.prefix, a.kf_account, idRow.kf_id, a.nickname, a.now, a.now);
+      return { result: 'added', kf_id: idRow.kf_id };
+    }).immediate();
+  }
+
+  async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
+    return (this.s.listKf.all(appid) as Row[]).map((r) => ({
+      appid: r.appid as string,
+      kf_account: r.kf_account as string,
+      kf_id: r.kf_id as number,
+      kf_nick: r.kf_nick as string,
+      kf_headimgurl: r.kf_headimgurl as string,
+      kf_wx: (r.kf_wx as string | null) ?? null,
+      invite_wx: (r.invite_wx as string | null) ?? null,
+      invite_expire_time: (r.invite_expire_time as number | null) ?? null,
+      invite_status: (r.invite_status as string | null) ?? null,
+      created_at: r.created_at as number,
+      updated_at: r.updated_at as number,
+    }));
+  }
+
+  async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {
+    return this.s.insertPlatform.run(p.component_appid, p.component_appsecret, p.created_at).changes === 1;
+  }
+
+  async getComponentPlatform(componentAppid: string): Promise<ComponentPlatformRecord | undefined> {
+    return this.s.getPlatform.get(componentAppid) as ComponentPlatformRecord | undefined;
+  }
+
+  async putAuthorization(a: AuthorizationRecord): Promise<void> {
+    this.s.putAuth.run(a.component_appid, a.authorizer_appid, JSON.stringify(a.funcscope_category_ids), a.created_at);
+  }
+
+  async listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]> {
+    return (this.s.listAuth.all(componentAppid) as Row[]).map((r) => ({
+      component_appid: r.component_appid as string,
+      authorizer_appid: r.authorizer_appid as string,
+      funcscope_category_ids: JSON.parse(r.funcscope_category_ids as string) as number[],
+      created_at: r.created_at as number,
+    }));
+  }
+}

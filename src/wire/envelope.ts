@@ -1,0 +1,75 @@
+import { ERR, type ErrName } from './errcodes.js';
+
+/** WeChat's own spelling: `encoding=`, not `charset=`. */
+export const WECHAT_CONTENT_TYPE = 'application/json; encoding=utf-8';
+
+export const OK_BODY = { errcode: 0, errmsg: 'ok' } as const;
+
+export interface ErrorBody {
+  errcode: number;
+  errmsg: string;
+}
+
+/** A WeChat error raised anywhere in a request; the HTTP layer renders it with the request's rid. */
+export class WxError extends Error {
+  readonly errcode: number;
+  readonly text: string;
+  constructor(
+    readonly errName: ErrName,
+    params: Record<string, string> = {},
+  ) {
+    const entry = ERR[errName];
+    const text = entry.errmsg.replace(/\{(\w+)\}/g, (_m, key: string) => params[key] ?? '');
+    super(text);
+    this.name = 'WxError';
+    this.errcode = entry.errcode;
+    this.text = text;
+  }
+}
+
+/** Characters a kf hint is made of (WeChat: `hint: [` + 16 of these + `]`). */
+export const HINT_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+
+export function makeHint(random12: Uint8Array): string {
+  return Buffer.from(random12.subarray(0, 12)).toString('base64url');
+}
+
+/** `"<text> hint: [<hint>] rid: <rid>"`, or without the hint part. */
+export function errorBody(errcode: number, text: string, rid: string, hint?: string): ErrorBody {
+  const middle = hint === undefined ? '' : ` hint: [${hint}]`;
+  return { errcode, errmsg: `${text}${middle} rid: ${rid}` };
+}
+
+/** Splits an errmsg back into its parts (for clients and tests). */
+export function parseErrmsg(errmsg: string): { text: string; hint?: string; rid?: string } {
+  const m = /^(.*?)(?: hint: \[([A-Za-z0-9_-]+)\])?(?: rid: ([0-9a-f-]+))?$/s.exec(errmsg);
+  if (!m) return { text: errmsg };
+  const out: { text: string; hint?: string; rid?: string } = { text: m[1] ?? '' };
+  if (m[2] !== undefined) out.hint = m[2];
+  if (m[3] !== undefined) out.rid = m[3];
+  return out;
+}
+
+/**
+ * Parses a JSON body as WeChat does: whatever the Content-Type, with or without a UTF-8 BOM.
+ * Empty (or only white space) is 44002; anything but a JSON object is 47001.
+ */
+export function parseJsonObjectBody(raw: Uint8Array | undefined): Record<string, unknown> {
+  if (raw === undefined || raw.length === 0) throw new WxError('EMPTY_POST_DATA');
+  let text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') throw new WxError('EMPTY_POST_DATA');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new WxError('DATA_FORMAT_ERROR');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new WxError('DATA_FORMAT_ERROR');
+  return value as Record<string, unknown>;
+}
+
+/** Serializes an answer; JSON.stringify writes non-ASCII characters as they are, as WeChat does. */
+export function encodeBody(body: unknown): Buffer {
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}

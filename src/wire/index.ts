@@ -1,0 +1,3 @@
+export * from './errcodes.js';
+export * from './rid.js';
+export * from './envelope.js';
