@@ -61,6 +61,11 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   app.decorateRequest('wx', null as unknown as FastifyRequest['wx']);
   app.addHook('onRequest', async (req) => {
     req.wx = {};
+    // WeChat reads a JSON body whatever the Content-Type says, even a malformed one: on its side
+    // the header is set aside before fastify looks at it (which would answer 415).
+    if (req.headers['content-type'] !== undefined && !req.url.startsWith('/admin/api/')) {
+      req.headers['content-type'] = 'application/octet-stream';
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     const { appid, iface, errcode } = req.wx;

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AdminClient } from '../helpers/admin.js';
+import { APPS, SEED } from '../helpers/fixtures.js';
+import { call } from '../helpers/http.js';
+import { startTarget, type Target } from '../helpers/target.js';
+
+let t: Target;
+let admin: AdminClient;
+let token: string;
+
+beforeAll(async () => {
+  t = await startTarget();
+  admin = new AdminClient(t);
+});
+afterAll(() => t.close());
+beforeEach(async () => {
+  await admin.reset();
+  await admin.clock({ real: true });
+  await admin.seed(SEED);
+  token = await admin.token(APPS.service.appid);
+});
+
+const add = (kf_account: string) =>
+  call(t.baseUrl, '/customservice/kfaccount/add', { query: { access_token: token }, body: { kf_account, nickname: 'N' } });
+
+function tally(codes: unknown[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of codes) out[String(c)] = (out[String(c)] ?? 0) + 1;
+  return out;
+}
+
+describe('POST /customservice/kfaccount/add under concurrency', () => {
+  it('300 simultaneous adds of distinct accounts: exactly 100 succeed, 200 get 65405, getkflist lists 100', async () => {
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => add(`r${i}@kf_alias1`)));
+    expect(tally(answers.map((a) => a.json.errcode))).toEqual({ '0': 100, '65405': 200 });
+    const list = await call(t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    const accounts = list.json.kf_list as { kf_id: string }[];
+    expect(accounts).toHaveLength(100);
+    // kf_ids are unique and consecutive from 1001: no id was taken by a refused add.
+    expect(accounts.map((a) => a.kf_id)).toEqual(Array.from({ length: 100 }, (_, i) => String(1001 + i)));
+  });
+
+  it('50 simultaneous adds of one account in mixed letter case: exactly one succeeds, 49 get 65406', async () => {
+    const forms = Array.from({ length: 50 }, (_, i) =>
+      [...'dup'].map((ch, j) => ((i >> j) & 1 ? ch.toUpperCase() : ch)).join('') + (i % 2 ? '@kf_alias1' : '@GH_0123456789AB'),
+    );
+    const answers = await Promise.all(forms.map(add));
+    expect(tally(answers.map((a) => a.json.errcode))).toEqual({ '0': 1, '65406': 49 });
+    expect(await admin.kfAccounts(APPS.service.appid)).toHaveLength(1);
+  });
+});
