@@ -20,7 +20,12 @@ export class WxError extends Error {
   ) {
     const entry = ERR[errName];
     const text = entry.errmsg.replace(/\{(\w+)\}/g, (_m, key: string) => params[key] ?? '');
+    // An expected answer, not a fault: capturing a stack for each one would cost more than the rest
+    // of a rejected call.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(text);
+    Error.stackTraceLimit = limit;
     this.name = 'WxError';
     this.errcode = entry.errcode;
     this.text = text;

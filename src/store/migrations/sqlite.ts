@@ -47,8 +47,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (appid, prefix)
-  );
-  CREATE UNIQUE INDEX kf_accounts_kf_id ON kf_accounts(appid, kf_id);
+  ) WITHOUT ROWID;
   CREATE TABLE component_platforms (
     component_appid TEXT PRIMARY KEY,
     component_appsecret TEXT NOT NULL,

@@ -1,0 +1,137 @@
+/**
+ * npm run bench:add: addkfaccount's success and duplicate paths against a bare fastify route, in
+ * one run, 50 connections each. Prints req/s, p99 and RSS of each and the ratio to the bare route.
+ * Not a test: the machines are noisy, so the figures are reported, never asserted.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const APPS = Number(process.env.BENCH_APPS ?? 2000);
+const ADMIN = 'bench-admin-token';
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+interface Child {
+  url: string;
+  proc: ChildProcess;
+}
+
+function start(script: string, args: string[], nodeArgs: string[] = []): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /wxkf listening on (\S+)/.exec(out);
+      if (m?.[1]) {
+        proc.stdout?.removeAllListeners('data');
+        proc.stdout?.resume();
+        resolve({ url: m[1], proc });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/** Resident set size of a process now, and its peak, in MB (Linux /proc). */
+function rss(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function admin(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/admin/api${path}`, {
+    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** CPU time (user + system) a process has used, in microseconds (Linux /proc, 100 ticks a second). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+interface Result {
+  name: string;
+  reqs: number;
+  cpuPerReq: number;
+  p99: number;
+  rssPeak: number;
+  errcodes: Record<string, number>;
+}
+
+async function load(name: string, url: string, pid: number, next: () => { path: string; body: string }): Promise<Result> {
+  const errcodes: Record<string, number> = {};
+  const cpuBefore = cpuMicros(pid);
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, ...next() }),
+        onResponse: (status: number, body: string) => {
+          const code = status === 200 ? String((JSON.parse(body) as { errcode?: number }).errcode) : `HTTP ${status}`;
+          errcodes[code] = (errcodes[code] ?? 0) + 1;
+        },
+      },
+    ],
+  });
+  const cpuPerReq = (cpuMicros(pid) - cpuBefore) / Math.max(1, r.requests.total);
+  return { name, reqs: r.requests.average, cpuPerReq, p99: r.latency.p99, rssPeak: rss(pid).peak, errcodes };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-'));
+const bare = await start(here('./bare.js'), []);
+const wxkf = await start(here('../src/cli.js'), [
+  'serve', '--port', '0', '--db', join(dir, 'bench.db'), '--admin-token', ADMIN, '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info',
+], (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
+try {
+  const appids = Array.from({ length: APPS }, (_, i) => `wx${(0xbe000000 + i).toString(16).padStart(16, '0')}`);
+  await admin(wxkf.url, '/seed', { apps: appids.map((appid) => ({ appid, alias: 'bench_alias', kf_enabled: true })) });
+  const tokens: string[] = [];
+  for (let i = 0; i < appids.length; i += 100) {
+    const batch = appids.slice(i, i + 100).map((appid) => admin(wxkf.url, '/tokens', { appid }));
+    for (const a of await Promise.all(batch)) tokens.push(a.access_token as string);
+  }
+  const addPath = (i: number) => `/customservice/kfaccount/add?access_token=${tokens[i % tokens.length]}`;
+  const constBody = JSON.stringify({ kf_account: 'b0@bench_alias', nickname: 'bench' });
+
+  const results: Result[] = [];
+  results.push(await load('bare fastify route', bare.url, bare.proc.pid as number, () => ({ path: '/customservice/kfaccount/add', body: constBody })));
+  results.push(await load('bare route + one sqlite insert', bare.url, bare.proc.pid as number, () => ({ path: '/insert', body: constBody })));
+  // Each request a new account, spread over the apps: app i % APPS, PREFIX from the round number.
+  let n = 0;
+  results.push(
+    await load('add: success path', wxkf.url, wxkf.proc.pid as number, () => {
+      const i = n++;
+      return { path: addPath(i), body: JSON.stringify({ kf_account: `b${Math.floor(i / APPS)}@bench_alias`, nickname: '客服' }) };
+    }),
+  );
+  results.push(await load('add: duplicate (65406)', wxkf.url, wxkf.proc.pid as number, () => ({ path: addPath(0), body: constBody })));
+
+  const base = results[0] as Result;
+  console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each, ${APPS} apps, node ${process.version}\n`);
+  console.log('| run | req/s | ratio to bare | server CPU µs/req | p99 ms | peak RSS MB | errcodes |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const ratio = (r.reqs / base.reqs).toFixed(2);
+    console.log(`| ${r.name} | ${r.reqs.toFixed(0)} | ${ratio} | ${r.cpuPerReq.toFixed(0)} | ${r.p99} | ${r.rssPeak.toFixed(0)} | ${JSON.stringify(r.errcodes)} |`);
+  }
+  const success = results[2] as Result;
+  console.log(`\ngoals: success ratio >= 0.45 (${(success.reqs / base.reqs).toFixed(2)}), p99 <= 5 ms (${success.p99}), RSS <= 150 MB (${success.rssPeak.toFixed(0)})`);
+} finally {
+  bare.proc.kill();
+  wxkf.proc.kill();
+  rmSync(dir, { recursive: true, force: true });
+}

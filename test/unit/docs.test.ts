@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERR } from '../../src/wire/errcodes.js';
+import { call } from '../helpers/http.js';
+import { startTarget, type Target } from '../helpers/target.js';
+
+const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
+
+describe('docs/errcodes.md', () => {
+  const rows = doc('errcodes.md')
+    .split('\n')
+    .map((line) => /^\| (-?\d+) \| ([A-Z_]+) \| (.+) \|$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ errcode: Number(m[1]), name: m[2], errmsg: m[3] }));
+
+  it('lists every entry of the table, with its code and text', () => {
+    const table = Object.entries(ERR).map(([name, e]) => ({ errcode: e.errcode, name, errmsg: e.errmsg }));
+    expect(rows).toEqual(table);
+  });
+});
+
+describe('docs/coverage.md', () => {
+  const rows = doc('coverage.md')
+    .split('\n')
+    .map((line) => /^\| (✅|⬜) \| ([A-Z, ]+) \| (\S+) \|/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ done: m[1] === '✅', method: (m[2] as string).split(',')[0]?.trim() as string, path: m[3] as string }));
+  let t: Target;
+  beforeAll(async () => {
+    t = await startTarget();
+  });
+  afterAll(() => t.close());
+
+  it('has rows', () => expect(rows.length).toBeGreaterThan(5));
+  it('a ✅ path is answered, a ⬜ path is 40066', async () => {
+    for (const row of rows) {
+      const a = await call(t.baseUrl, row.path, { method: row.method, body: row.method === 'POST' ? {} : undefined });
+      expect(a.json.errcode === 40066, `${row.method} ${row.path}`).toBe(!row.done);
+    }
+  });
+});
