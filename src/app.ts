@@ -59,18 +59,21 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     frameworkErrors: (err, req, reply) => sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12))),
   });
   app.decorateRequest('wx', null as unknown as FastifyRequest['wx']);
-  app.addHook('onRequest', async (req) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (req, _reply, done) => {
     req.wx = {};
     // WeChat reads a JSON body whatever the Content-Type says, even a malformed one: on its side
     // the header is set aside before fastify looks at it (which would answer 415).
     if (req.headers['content-type'] !== undefined && !req.url.startsWith('/admin/api/')) {
       req.headers['content-type'] = 'application/octet-stream';
     }
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const { appid, iface, errcode } = req.wx;
     const ms = Math.round(reply.elapsedTime * 100) / 100;
     req.log.info({ appid, interface: iface ?? req.routeOptions.url, errcode, status: reply.statusCode, ms }, 'request');
+    done();
   });
 
   registerRawBodyParser(app);

@@ -20,23 +20,40 @@ function appFromRow(r: Row): AppRecord {
     alias: r.alias as string,
     original_id: r.original_id as string,
     kf_enabled: r.kf_enabled === 1,
-    ip_whitelist: JSON.parse(r.ip_whitelist as string) as string[],
+    ip_whitelist: r.ip_whitelist === '[]' ? [] : (JSON.parse(r.ip_whitelist as string) as string[]),
     secret_frozen: r.secret_frozen === 1,
     created_at: r.created_at as number,
     updated_at: r.updated_at as number,
   };
 }
 
-function tokenFromRow(r: Row, prefix = ''): TokenRecord {
+function tokenFromRow(r: Row): TokenRecord {
   return {
-    token_hash: r[`${prefix}token_hash`] as string,
-    appid: r[`${prefix}appid`] as string,
-    family: r[`${prefix}family`] as TokenRecord['family'],
-    issued_at: r[`${prefix}issued_at`] as number,
-    expires_at: r[`${prefix}expires_at`] as number,
-    superseded_at: (r[`${prefix}superseded_at`] as number | null) ?? null,
-    revoked_at: (r[`${prefix}revoked_at`] as number | null) ?? null,
-    nonce: (r[`${prefix}nonce`] as string | null) ?? null,
+    token_hash: r.token_hash as string,
+    appid: r.appid as string,
+    family: r.family as TokenRecord['family'],
+    issued_at: r.issued_at as number,
+    expires_at: r.expires_at as number,
+    superseded_at: (r.superseded_at as number | null) ?? null,
+    revoked_at: (r.revoked_at as number | null) ?? null,
+    nonce: (r.nonce as string | null) ?? null,
+  };
+}
+
+/** The token's columns as t_*, beside the app's own: the one read of every authenticated call. */
+function credentialFromRow(r: Row): { token: TokenRecord; app: AppRecord } {
+  return {
+    token: {
+      token_hash: r.t_token_hash as string,
+      appid: r.appid as string,
+      family: r.t_family as TokenRecord['family'],
+      issued_at: r.t_issued_at as number,
+      expires_at: r.t_expires_at as number,
+      superseded_at: (r.t_superseded_at as number | null) ?? null,
+      revoked_at: (r.t_revoked_at as number | null) ?? null,
+      nonce: (r.t_nonce as string | null) ?? null,
+    },
+    app: appFromRow(r),
   };
 }
 
@@ -71,9 +88,16 @@ function migrate(db: Database.Database): void {
   }).immediate();
 }
 
+interface Pending {
+  run: () => unknown;
+  resolve: (value: never) => void;
+  reject: (err: unknown) => void;
+}
+
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly s;
+  private pending: Pending[] = [];
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -88,7 +112,7 @@ class SqliteStore implements Store {
       ),
       insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)`),
       findCredential: db.prepare(
-        `SELECT t.token_hash AS t_token_hash, t.appid AS t_appid, t.family AS t_family, t.issued_at AS t_issued_at,
+        `SELECT t.token_hash AS t_token_hash, t.family AS t_family, t.issued_at AS t_issued_at,
           t.expires_at AS t_expires_at, t.superseded_at AS t_superseded_at, t.revoked_at AS t_revoked_at,
           t.nonce AS t_nonce, ${APP_COLUMNS.split(', ').map((c) => `a.${c}`).join(', ')}
           FROM access_tokens t JOIN apps a ON a.appid = t.appid WHERE t.token_hash = ?`,
@@ -129,7 +153,45 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.flush();
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Group commit: writes queued in the same turn of the event loop run one after another inside
+   * one IMMEDIATE transaction, each in its own savepoint (a failing one rolls back alone), so one
+   * commit serves many calls. Each write still sees everything committed before it.
+   */
+  private batched<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.push({ run, resolve: resolve as (v: never) => void, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const p of batch) {
+          try {
+            outcomes.push({ ok: true, value: this.db.transaction(p.run)() });
+          } catch (err) {
+            outcomes.push({ ok: false, err });
+          }
+        }
+      }).immediate();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o?.ok) p.resolve(o.value as never);
+      else p.reject(o?.err);
+    });
   }
 
   async ping(): Promise<void> {
@@ -201,7 +263,7 @@ class SqliteStore implements Store {
   async findCredential(tokenHash: string): Promise<{ token: TokenRecord; app: AppRecord } | undefined> {
     const row = this.s.findCredential.get(tokenHash) as Row | undefined;
     if (!row) return undefined;
-    return { token: tokenFromRow(row, 't_'), app: appFromRow(row) };
+    return credentialFromRow(row);
   }
 
   async revokeToken(tokenHash: string, now: number): Promise<boolean> {
@@ -235,7 +297,13 @@ class SqliteStore implements Store {
   }
 
   async addKfAccount(appid: string, a: NewKfAccount, limit: number): Promise<AddKfResult> {
-    return this.db.transaction((): AddKfResult => {
+    // A refusal read from one committed snapshot is already a correct answer (the account existed,
+    // or the app was full, at that instant), so it needs no write lock; only an add takes one and
+    // checks again inside it.
+    const seen = this.s.kfExistsAndCount.get({ appid, prefix: a.prefix }) as { e: number; n: number };
+    if (seen.e === 1) return { result: 'exists' };
+    if (seen.n >= limit) return { result: 'limit' };
+    return this.batched((): AddKfResult => {
       const { e, n } = this.s.kfExistsAndCount.get({ appid, prefix: a.prefix }) as { e: number; n: number };
       if (e === 1) return { result: 'exists' };
       if (n >= limit) return { result: 'limit' };
@@ -243,7 +311,7 @@ class SqliteStore implements Store {
       if (!idRow) throw new Error(`no app ${appid}`);
       this.s.insertKf.run(appid, a.prefix, a.kf_account, idRow.kf_id, a.nickname, a.now, a.now);
       return { result: 'added', kf_id: idRow.kf_id };
-    }).immediate();
+    });
   }
 
   async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
