@@ -28,6 +28,8 @@ export interface AppDeps {
   /** The admin token in plain text, or only its hash (as stored). */
   adminToken: { plain: string } | { hash: string };
   forbiddenWords?: readonly string[];
+  /** How often this node reads the deployment clock back from the store (default 500 ms). */
+  clockPollMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -45,6 +47,18 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const kf = new KfService(store, clock, forbiddenWords);
   const admin = new AdminService(store, clock, random, credentials, forbiddenWords);
   await admin.loadClock();
+  // Another node may move the deployment clock: read it back from the store at least every 500 ms.
+  let clockPollFailing = false;
+  const clockPoll = setInterval(() => {
+    admin.loadClock().then(
+      () => (clockPollFailing = false),
+      (err: unknown) => {
+        if (!clockPollFailing) app.log.warn({ err }, 'cannot read the deployment clock from the store');
+        clockPollFailing = true;
+      },
+    );
+  }, deps.clockPollMs ?? 500);
+  clockPoll.unref();
 
   const app = Fastify({
     logger: deps.logger ?? false,
@@ -57,6 +71,10 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     // A URL fastify cannot even route is a wrong path to a WeChat caller.
     frameworkErrors: (err, req, reply) => sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12))),
+  });
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(clockPoll);
+    done();
   });
   app.decorateRequest('wx', null as unknown as FastifyRequest['wx']);
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.

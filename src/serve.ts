@@ -3,6 +3,7 @@ import { buildApp, type WxkfApp } from './app.js';
 import { DeploymentClock, SystemClock, type Clock } from './platform/clock.js';
 import { parseForbiddenWords, type Config } from './platform/config.js';
 import { CryptoRandom, type Random } from './platform/random.js';
+import { openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 import { hashAdminToken } from './domains/admin/routes.js';
@@ -27,10 +28,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function openStore(config: Config): Store {
-  if (config.databaseUrl !== undefined) {
-    throw new Error('--database-url (PostgreSQL) is not available in this version yet; use --db');
-  }
+/** PostgreSQL when a database URL is given, else the SQLite file. */
+export async function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl !== undefined) return openPostgresStore(config.databaseUrl);
   return openSqliteStore(config.db);
 }
 
@@ -74,7 +74,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ? parseForbiddenWords(readFileSync(config.forbiddenWordsFile, 'utf8'))
     : [];
   const seed = config.seedFile ? readSeedFile(config.seedFile) : undefined;
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
     const admin = await resolveAdminToken(store, config, random);
     const logger = opts.logger ?? { level: config.logLevel };

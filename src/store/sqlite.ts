@@ -1,68 +1,17 @@
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
+import {
+  APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
+  kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
+} from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, KfAccountRecord,
   NewKfAccount, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
-type Row = Record<string, unknown>;
-
-const APP_COLUMNS =
-  'appid, secret, type, certified, alias, original_id, kf_enabled, ip_whitelist, secret_frozen, created_at, updated_at';
-const TOKEN_COLUMNS = 'token_hash, appid, family, issued_at, expires_at, superseded_at, revoked_at, nonce';
-
-function appFromRow(r: Row): AppRecord {
-  return {
-    appid: r.appid as string,
-    secret: r.secret as string,
-    type: r.type as AppRecord['type'],
-    certified: r.certified === 1,
-    alias: r.alias as string,
-    original_id: r.original_id as string,
-    kf_enabled: r.kf_enabled === 1,
-    ip_whitelist: r.ip_whitelist === '[]' ? [] : (JSON.parse(r.ip_whitelist as string) as string[]),
-    secret_frozen: r.secret_frozen === 1,
-    created_at: r.created_at as number,
-    updated_at: r.updated_at as number,
-  };
-}
-
-function tokenFromRow(r: Row): TokenRecord {
-  return {
-    token_hash: r.token_hash as string,
-    appid: r.appid as string,
-    family: r.family as TokenRecord['family'],
-    issued_at: r.issued_at as number,
-    expires_at: r.expires_at as number,
-    superseded_at: (r.superseded_at as number | null) ?? null,
-    revoked_at: (r.revoked_at as number | null) ?? null,
-    nonce: (r.nonce as string | null) ?? null,
-  };
-}
-
-/** The token's columns as t_*, beside the app's own: the one read of every authenticated call. */
-function credentialFromRow(r: Row): { token: TokenRecord; app: AppRecord } {
-  return {
-    token: {
-      token_hash: r.t_token_hash as string,
-      appid: r.appid as string,
-      family: r.t_family as TokenRecord['family'],
-      issued_at: r.t_issued_at as number,
-      expires_at: r.t_expires_at as number,
-      superseded_at: (r.t_superseded_at as number | null) ?? null,
-      revoked_at: (r.t_revoked_at as number | null) ?? null,
-      nonce: (r.t_nonce as string | null) ?? null,
-    },
-    app: appFromRow(r),
-  };
-}
-
-function appParams(a: AppRecord): unknown[] {
-  return [
-    a.appid, a.secret, a.type, a.certified ? 1 : 0, a.alias, a.original_id, a.kf_enabled ? 1 : 0,
-    JSON.stringify(a.ip_whitelist), a.secret_frozen ? 1 : 0, a.created_at, a.updated_at,
-  ];
-}
+const APP_COLS = APP_COLUMNS.join(', ');
+const TOKEN_COLS = TOKEN_COLUMNS.join(', ');
+const sqliteBool = (b: boolean) => (b ? 1 : 0);
 
 /** Opens (creating and migrating) an SQLite store. WAL, so that several processes may share the file. */
 export function openSqliteStore(file: string): Store {
@@ -103,25 +52,20 @@ class SqliteStore implements Store {
     this.s = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      insertApp: db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(appid) DO NOTHING`),
-      getApp: db.prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE appid = ?`),
-      listApps: db.prepare(`SELECT ${APP_COLUMNS} FROM apps ORDER BY created_at, appid`),
+      insertApp: db.prepare(`INSERT INTO apps (${APP_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(appid) DO NOTHING`),
+      getApp: db.prepare(`SELECT ${APP_COLS} FROM apps WHERE appid = ?`),
+      listApps: db.prepare(`SELECT ${APP_COLS} FROM apps ORDER BY created_at, appid`),
       deleteApp: db.prepare('DELETE FROM apps WHERE appid = ?'),
       supersede: db.prepare(
         'UPDATE access_tokens SET superseded_at = ? WHERE appid = ? AND family = ? AND superseded_at IS NULL AND revoked_at IS NULL',
       ),
-      insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)`),
-      findCredential: db.prepare(
-        `SELECT t.token_hash AS t_token_hash, t.family AS t_family, t.issued_at AS t_issued_at,
-          t.expires_at AS t_expires_at, t.superseded_at AS t_superseded_at, t.revoked_at AS t_revoked_at,
-          t.nonce AS t_nonce, ${APP_COLUMNS.split(', ').map((c) => `a.${c}`).join(', ')}
-          FROM access_tokens t JOIN apps a ON a.appid = t.appid WHERE t.token_hash = ?`,
-      ),
+      insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (?,?,?,?,?,?,?,?)`),
+      findCredential: db.prepare(`${CREDENTIAL_SELECT} WHERE t.token_hash = ?`),
       revoke: db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
       stableState: db.prepare(
         'SELECT stable_version, stable_current, force_day, force_count, last_force_at FROM apps WHERE appid = ?',
       ),
-      getToken: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE token_hash = ?`),
+      getToken: db.prepare(`SELECT ${TOKEN_COLS} FROM access_tokens WHERE token_hash = ?`),
       casStable: db.prepare(
         `UPDATE apps SET stable_version = stable_version + 1, stable_current = ?, force_day = ?, force_count = ?,
           last_force_at = ? WHERE appid = ? AND stable_version = ?`,
@@ -215,7 +159,7 @@ class SqliteStore implements Store {
   }
 
   async createApp(app: AppRecord): Promise<boolean> {
-    return this.s.insertApp.run(...appParams(app)).changes === 1;
+    return this.s.insertApp.run(...appValues(app, sqliteBool)).changes === 1;
   }
 
   async getApp(appid: string): Promise<AppRecord | undefined> {
@@ -232,7 +176,7 @@ class SqliteStore implements Store {
       const row = this.s.getApp.get(appid) as Row | undefined;
       if (!row) return undefined;
       const next: AppRecord = { ...appFromRow(row), ...patch, appid, updated_at: now };
-      const p = appParams(next);
+      const p = appValues(next, sqliteBool);
       this.db
         .prepare(
           `UPDATE apps SET secret=?, type=?, certified=?, alias=?, original_id=?, kf_enabled=?, ip_whitelist=?,
@@ -255,9 +199,7 @@ class SqliteStore implements Store {
   }
 
   private insertToken(t: TokenRecord): void {
-    this.s.insertToken.run(
-      t.token_hash, t.appid, t.family, t.issued_at, t.expires_at, t.superseded_at, t.revoked_at, t.nonce,
-    );
+    this.s.insertToken.run(...tokenValues(t));
   }
 
   async findCredential(tokenHash: string): Promise<{ token: TokenRecord; app: AppRecord } | undefined> {
@@ -272,16 +214,9 @@ class SqliteStore implements Store {
 
   async getStableState(appid: string): Promise<StableState> {
     const row = this.s.stableState.get(appid) as Row | undefined;
-    if (!row) return { version: 0, current: undefined, force_day: 0, force_count: 0, last_force_at: null };
-    const hash = row.stable_current as string | null;
+    const hash = row?.stable_current as string | null | undefined;
     const tokenRow = hash ? (this.s.getToken.get(hash) as Row | undefined) : undefined;
-    return {
-      version: row.stable_version as number,
-      current: tokenRow ? tokenFromRow(tokenRow) : undefined,
-      force_day: row.force_day as number,
-      force_count: row.force_count as number,
-      last_force_at: (row.last_force_at as number | null) ?? null,
-    };
+    return stableFromRow(row, tokenRow ? tokenFromRow(tokenRow) : undefined);
   }
 
   async writeStable(appid: string, w: StableWrite): Promise<boolean> {
@@ -315,19 +250,7 @@ class SqliteStore implements Store {
   }
 
   async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
-    return (this.s.listKf.all(appid) as Row[]).map((r) => ({
-      appid: r.appid as string,
-      kf_account: r.kf_account as string,
-      kf_id: r.kf_id as number,
-      kf_nick: r.kf_nick as string,
-      kf_headimgurl: r.kf_headimgurl as string,
-      kf_wx: (r.kf_wx as string | null) ?? null,
-      invite_wx: (r.invite_wx as string | null) ?? null,
-      invite_expire_time: (r.invite_expire_time as number | null) ?? null,
-      invite_status: (r.invite_status as string | null) ?? null,
-      created_at: r.created_at as number,
-      updated_at: r.updated_at as number,
-    }));
+    return (this.s.listKf.all(appid) as Row[]).map(kfAccountFromRow);
   }
 
   async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {
@@ -343,11 +266,6 @@ class SqliteStore implements Store {
   }
 
   async listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]> {
-    return (this.s.listAuth.all(componentAppid) as Row[]).map((r) => ({
-      component_appid: r.component_appid as string,
-      authorizer_appid: r.authorizer_appid as string,
-      funcscope_category_ids: JSON.parse(r.funcscope_category_ids as string) as number[],
-      created_at: r.created_at as number,
-    }));
+    return (this.s.listAuth.all(componentAppid) as Row[]).map(authorizationFromRow);
   }
 }

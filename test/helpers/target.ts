@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/platform/config.js';
 import { startServer, type RunningServer } from '../../src/serve.js';
+import { BACKEND, createTestDatabase } from './pg.js';
 
 /**
  * The deployment a conformance file talks to: WXKF_BASE_URL (with WXKF_ADMIN_TOKEN) when set,
@@ -20,10 +21,19 @@ export async function startTarget(): Promise<Target> {
     if (!adminToken) throw new Error('WXKF_BASE_URL needs WXKF_ADMIN_TOKEN (the deployment\'s admin token)');
     return { baseUrl: external.replace(/\/$/, ''), adminToken, close: async () => {} };
   }
-  const loaded = loadConfig({ db: ':memory:', port: '0', adminToken: TEST_ADMIN_TOKEN, logLevel: 'silent' }, {});
+  const db = BACKEND === 'postgres' ? await createTestDatabase() : undefined;
+  const flags = { db: ':memory:', port: '0', adminToken: TEST_ADMIN_TOKEN, logLevel: 'silent', databaseUrl: db?.url };
+  const loaded = loadConfig(flags, {});
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  // A seed stands in for the demo app, so the store starts empty.
-  const server: RunningServer = await startServer({ ...loaded.config, seedFile: undefined }, { logger: false });
+  const server: RunningServer = await startServer(loaded.config, { logger: false });
+  // Tests seed what they need; the demo app of a first start goes.
   await server.wxkf.admin.reset();
-  return { baseUrl: server.url, adminToken: TEST_ADMIN_TOKEN, close: () => server.close() };
+  return {
+    baseUrl: server.url,
+    adminToken: TEST_ADMIN_TOKEN,
+    close: async () => {
+      await server.close();
+      await db?.drop();
+    },
+  };
 }

@@ -73,7 +73,11 @@ export function adminRoutes(deps: AdminDeps) {
     });
     app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no admin route ${req.method} ${req.url.split('?')[0]}` }));
 
-    app.get('/clock', async () => admin.clockView());
+    app.get('/clock', async () => {
+      // Read back from the store, so a clock moved on another node shows here at once.
+      await admin.loadClock();
+      return admin.clockView();
+    });
     app.post('/clock', async (req) => admin.moveClock(clockChange(body(req))));
     app.post('/reset', async (_req, reply) => {
       await admin.reset();

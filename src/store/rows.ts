@@ -1,0 +1,123 @@
+import type { AppRecord, AuthorizationRecord, KfAccountRecord, TokenRecord } from './store.js';
+
+/**
+ * Row mapping shared by both stores. SQLite answers booleans as 0/1 and JSON as text; PostgreSQL
+ * answers booleans, parsed JSONB and (with wxkf's type parser) BIGINT as numbers.
+ */
+export type Row = Record<string, unknown>;
+
+const bool = (v: unknown): boolean => v === true || v === 1;
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+function json<T>(v: unknown): T {
+  if (typeof v !== 'string') return v as T;
+  return (v === '[]' ? [] : JSON.parse(v)) as T;
+}
+
+export const APP_COLUMNS = [
+  'appid', 'secret', 'type', 'certified', 'alias', 'original_id', 'kf_enabled', 'ip_whitelist', 'secret_frozen',
+  'created_at', 'updated_at',
+] as const;
+export const TOKEN_COLUMNS = [
+  'token_hash', 'appid', 'family', 'issued_at', 'expires_at', 'superseded_at', 'revoked_at', 'nonce',
+] as const;
+
+export function appFromRow(r: Row): AppRecord {
+  return {
+    appid: r.appid as string,
+    secret: r.secret as string,
+    type: r.type as AppRecord['type'],
+    certified: bool(r.certified),
+    alias: r.alias as string,
+    original_id: r.original_id as string,
+    kf_enabled: bool(r.kf_enabled),
+    ip_whitelist: json<string[]>(r.ip_whitelist),
+    secret_frozen: bool(r.secret_frozen),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  };
+}
+
+export function tokenFromRow(r: Row): TokenRecord {
+  return {
+    token_hash: r.token_hash as string,
+    appid: r.appid as string,
+    family: r.family as TokenRecord['family'],
+    issued_at: Number(r.issued_at),
+    expires_at: Number(r.expires_at),
+    superseded_at: numOrNull(r.superseded_at),
+    revoked_at: numOrNull(r.revoked_at),
+    nonce: strOrNull(r.nonce),
+  };
+}
+
+/** The credential read: the token's columns as `t_*` beside the app's own. */
+export const CREDENTIAL_SELECT = `SELECT t.token_hash AS t_token_hash, t.family AS t_family, t.issued_at AS t_issued_at,
+  t.expires_at AS t_expires_at, t.superseded_at AS t_superseded_at, t.revoked_at AS t_revoked_at, t.nonce AS t_nonce,
+  ${APP_COLUMNS.map((c) => `a.${c}`).join(', ')}
+  FROM access_tokens t JOIN apps a ON a.appid = t.appid`;
+
+export function credentialFromRow(r: Row): { token: TokenRecord; app: AppRecord } {
+  return {
+    token: {
+      token_hash: r.t_token_hash as string,
+      appid: r.appid as string,
+      family: r.t_family as TokenRecord['family'],
+      issued_at: Number(r.t_issued_at),
+      expires_at: Number(r.t_expires_at),
+      superseded_at: numOrNull(r.t_superseded_at),
+      revoked_at: numOrNull(r.t_revoked_at),
+      nonce: strOrNull(r.t_nonce),
+    },
+    app: appFromRow(r),
+  };
+}
+
+export function kfAccountFromRow(r: Row): KfAccountRecord {
+  return {
+    appid: r.appid as string,
+    kf_account: r.kf_account as string,
+    kf_id: Number(r.kf_id),
+    kf_nick: r.kf_nick as string,
+    kf_headimgurl: r.kf_headimgurl as string,
+    kf_wx: strOrNull(r.kf_wx),
+    invite_wx: strOrNull(r.invite_wx),
+    invite_expire_time: numOrNull(r.invite_expire_time),
+    invite_status: strOrNull(r.invite_status),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  };
+}
+
+export function authorizationFromRow(r: Row): AuthorizationRecord {
+  return {
+    component_appid: r.component_appid as string,
+    authorizer_appid: r.authorizer_appid as string,
+    funcscope_category_ids: json<number[]>(r.funcscope_category_ids),
+    created_at: Number(r.created_at),
+  };
+}
+
+/** The app's columns in APP_COLUMNS order, as bind parameters (booleans as given, list as JSON). */
+export function appValues(a: AppRecord, boolAs: (b: boolean) => unknown): unknown[] {
+  return [
+    a.appid, a.secret, a.type, boolAs(a.certified), a.alias, a.original_id, boolAs(a.kf_enabled),
+    JSON.stringify(a.ip_whitelist), boolAs(a.secret_frozen), a.created_at, a.updated_at,
+  ];
+}
+
+export function tokenValues(t: TokenRecord): unknown[] {
+  return [t.token_hash, t.appid, t.family, t.issued_at, t.expires_at, t.superseded_at, t.revoked_at, t.nonce];
+}
+
+/** Days since the epoch and counts: the stable-token state of an app row. */
+export function stableFromRow(r: Row | undefined, current: TokenRecord | undefined) {
+  if (!r) return { version: 0, current: undefined, force_day: 0, force_count: 0, last_force_at: null };
+  return {
+    version: Number(r.stable_version),
+    current,
+    force_day: Number(r.force_day),
+    force_count: Number(r.force_count),
+    last_force_at: numOrNull(r.last_force_at),
+  };
+}

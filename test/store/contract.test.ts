@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { AppRecord, Store, TokenRecord } from '../../src/store/store.js';
+import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
+
+// One contract for every store: the `postgres` project runs this file again on PostgreSQL.
+let store: Store;
+let db: TestDatabase | undefined;
+
+beforeEach(async () => {
+  if (BACKEND === 'postgres') {
+    db = await createTestDatabase();
+    store = await openPostgresStore(db.url);
+  } else {
+    store = openSqliteStore(':memory:');
+  }
+});
+afterEach(async () => {
+  await store.close();
+  await db?.drop();
+  db = undefined;
+});
+
+const app = (appid: string, over: Partial<AppRecord> = {}): AppRecord => ({
+  appid, secret: 's'.repeat(32), type: 'service', certified: true, alias: 'alias_1', original_id: 'gh_0123456789ab',
+  kf_enabled: true, ip_whitelist: ['10.0.0.1'], secret_frozen: false, created_at: 1000, updated_at: 1000, ...over,
+});
+const token = (hash: string, appid: string, issued: number, over: Partial<TokenRecord> = {}): TokenRecord => ({
+  token_hash: hash, appid, family: 'client_credential', issued_at: issued, expires_at: issued + 7_200_000,
+  superseded_at: null, revoked_at: null, nonce: null, ...over,
+});
+const acct = (prefix: string, now = 5) => ({ kf_account: `${prefix}@alias_1`, prefix: prefix.toLowerCase(), nickname: 'N', now });
+
+describe(`Store contract (${BACKEND})`, () => {
+  it('meta: set, overwrite, read; survives reset', async () => {
+    expect(await store.getMeta('k')).toBeUndefined();
+    await store.setMeta('k', 'a');
+    await store.setMeta('k', 'b');
+    await store.reset();
+    expect(await store.getMeta('k')).toBe('b');
+  });
+
+  it('apps: create once, read back every field, update, delete', async () => {
+    expect(await store.createApp(app('wx1'))).toBe(true);
+    expect(await store.createApp(app('wx1', { secret: 'x' }))).toBe(false);
+    expect(await store.getApp('wx1')).toEqual(app('wx1'));
+    const updated = await store.updateApp('wx1', { secret_frozen: true, ip_whitelist: [] }, 2000);
+    expect(updated).toEqual(app('wx1', { secret_frozen: true, ip_whitelist: [], updated_at: 2000 }));
+    expect(await store.getApp('wx1')).toEqual(updated);
+    expect(await store.updateApp('nope', {}, 1)).toBeUndefined();
+    expect((await store.listApps()).map((a) => a.appid)).toEqual(['wx1']);
+    expect(await store.deleteApp('wx1')).toBe(true);
+    expect(await store.deleteApp('wx1')).toBe(false);
+    expect(await store.getApp('wx1')).toBeUndefined();
+  });
+
+  it('tokens: an issue supersedes the live tokens of its family only, at its issue time, once', async () => {
+    await store.createApp(app('wx1'));
+    await store.issueToken(token('a', 'wx1', 100));
+    await store.issueToken(token('s', 'wx1', 150, { family: 'stable' }));
+    await store.issueToken(token('b', 'wx1', 200));
+    await store.issueToken(token('c', 'wx1', 300));
+    expect((await store.findCredential('a'))?.token.superseded_at).toBe(200);
+    expect((await store.findCredential('b'))?.token.superseded_at).toBe(300);
+    expect((await store.findCredential('c'))?.token.superseded_at).toBeNull();
+    expect((await store.findCredential('s'))?.token.superseded_at).toBeNull();
+    expect((await store.findCredential('c'))?.app).toEqual(app('wx1'));
+    expect(await store.revokeToken('c', 400)).toBe(true);
+    expect(await store.revokeToken('c', 500)).toBe(false);
+    expect((await store.findCredential('c'))?.token.revoked_at).toBe(400);
+    expect(await store.findCredential('zzz')).toBeUndefined();
+  });
+
+  it('tokens: concurrent issues on one app leave exactly one live token', async () => {
+    await store.createApp(app('wx1'));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.issueToken(token(`t${i}`, 'wx1', 100 + i))));
+    const live = [];
+    for (let i = 0; i < 20; i++) if ((await store.findCredential(`t${i}`))?.token.superseded_at === null) live.push(i);
+    expect(live).toHaveLength(1);
+  });
+
+  it('stable state: compare-and-set moves the version once; a stale write is refused', async () => {
+    await store.createApp(app('wx1'));
+    const s0 = await store.getStableState('wx1');
+    expect(s0).toMatchObject({ current: undefined, force_count: 0, last_force_at: null });
+    const w = (hash: string, expectedVersion: number, revokeOthersAt: number | null) =>
+      store.writeStable('wx1', {
+        expectedVersion, token: token(hash, 'wx1', 10, { family: 'stable', nonce: 'ab' }), revokeOthersAt,
+        force_day: 7, force_count: 1, last_force_at: 10,
+      });
+    const results = await Promise.all([w('x', s0.version, null), w('y', s0.version, null), w('z', s0.version, null)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const s1 = await store.getStableState('wx1');
+    expect(s1.version).toBe(s0.version + 1);
+    expect(s1).toMatchObject({ force_day: 7, force_count: 1, last_force_at: 10 });
+    expect(s1.current?.nonce).toBe('ab');
+    expect(await w('f', s1.version, 20)).toBe(true);
+    expect((await store.findCredential(s1.current?.token_hash as string))?.token.revoked_at).toBe(20);
+    expect((await store.findCredential('f'))?.token.revoked_at).toBeNull();
+  });
+
+  it('kf accounts: PREFIX unique, exists before limit, kf_id from 1001 and never reused', async () => {
+    await store.createApp(app('wx1'));
+    await store.createApp(app('wx2'));
+    expect(await store.addKfAccount('wx1', acct('A'), 3)).toEqual({ result: 'added', kf_id: 1001 });
+    expect(await store.addKfAccount('wx1', acct('a'), 3)).toEqual({ result: 'exists' });
+    expect(await store.addKfAccount('wx2', acct('a'), 3)).toEqual({ result: 'added', kf_id: 1001 });
+    expect(await store.addKfAccount('wx1', acct('b'), 3)).toEqual({ result: 'added', kf_id: 1002 });
+    expect(await store.addKfAccount('wx1', acct('c'), 3)).toEqual({ result: 'added', kf_id: 1003 });
+    expect(await store.addKfAccount('wx1', acct('b'), 3)).toEqual({ result: 'exists' });
+    expect(await store.addKfAccount('wx1', acct('d'), 3)).toEqual({ result: 'limit' });
+    expect(await store.addKfAccount('wx1', acct('d'), 4)).toEqual({ result: 'added', kf_id: 1004 });
+    const list = await store.listKfAccounts('wx1');
+    expect(list.map((a) => [a.kf_account, a.kf_id])).toEqual([['A@alias_1', 1001], ['b@alias_1', 1002], ['c@alias_1', 1003], ['d@alias_1', 1004]]);
+    expect(list[0]).toEqual({
+      appid: 'wx1', kf_account: 'A@alias_1', kf_id: 1001, kf_nick: 'N', kf_headimgurl: '', kf_wx: null, invite_wx: null,
+      invite_expire_time: null, invite_status: null, created_at: 5, updated_at: 5,
+    });
+  });
+
+  it('kf accounts: 300 concurrent adds give exactly the limit, with consecutive ids', async () => {
+    await store.createApp(app('wx1'));
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => store.addKfAccount('wx1', acct(`p${i}`), 100)));
+    expect(results.filter((r) => r.result === 'added')).toHaveLength(100);
+    expect(results.filter((r) => r.result === 'limit')).toHaveLength(200);
+    const ids = (await store.listKfAccounts('wx1')).map((a) => a.kf_id);
+    expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => 1001 + i));
+  });
+
+  it('kf accounts: 50 concurrent adds of one PREFIX give exactly one', async () => {
+    await store.createApp(app('wx1'));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.addKfAccount('wx1', acct(i % 2 ? 'DUP' : 'dup'), 100)));
+    expect(results.filter((r) => r.result === 'added')).toHaveLength(1);
+    expect(results.filter((r) => r.result === 'exists')).toHaveLength(49);
+  });
+
+  it('deleting an app removes its tokens and accounts; reset removes everything but meta', async () => {
+    await store.createApp(app('wx1'));
+    await store.issueToken(token('a', 'wx1', 1));
+    await store.addKfAccount('wx1', acct('a'), 100);
+    await store.deleteApp('wx1');
+    expect(await store.findCredential('a')).toBeUndefined();
+    expect(await store.listKfAccounts('wx1')).toEqual([]);
+    await store.createApp(app('wx2'));
+    await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
+    await store.reset();
+    expect(await store.listApps()).toEqual([]);
+    expect(await store.getComponentPlatform('wxc')).toBeUndefined();
+  });
+
+  it('component platforms and authorizations: create once, replace the permission sets', async () => {
+    expect(await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 })).toBe(true);
+    expect(await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 't', created_at: 2 })).toBe(false);
+    expect(await store.getComponentPlatform('wxc')).toEqual({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
+    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1, 6], created_at: 3 });
+    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [19], created_at: 4 });
+    expect(await store.listAuthorizations('wxc')).toEqual([
+      { component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [19], created_at: 3 },
+    ]);
+  });
+
+  it('ping answers while the store is open', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});

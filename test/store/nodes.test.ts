@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdminClient } from '../helpers/admin.js';
+import { APPS, SECRET, SEED } from '../helpers/fixtures.js';
+import { parseErrmsg, parseRid } from '../../src/wire/index.js';
+import { call, expectOk } from '../helpers/http.js';
+import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { spawnServe, type ServeProcess } from '../helpers/process.js';
+
+// Separate `wxkf serve` processes on one store: one SQLite file, or (postgres project) one database.
+const ADMIN = 'file-test-admin-token';
+let dir: string;
+let database: TestDatabase | undefined;
+let running: ServeProcess[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wxkf-'));
+  database = BACKEND === 'postgres' ? await createTestDatabase() : undefined;
+});
+afterEach(async () => {
+  await Promise.all(running.map((p) => p.stop('SIGKILL')));
+  running = [];
+  rmSync(dir, { recursive: true, force: true });
+  await database?.drop();
+});
+
+/** The flags that put a node on this test's store. */
+const storeArgs = (file: string) => (database ? ['--database-url', database.url] : ['--db', join(dir, file)]);
+
+async function serve(args: string[]): Promise<ServeProcess> {
+  const p = await spawnServe(args);
+  running.push(p);
+  return p;
+}
+
+const admin = (url: string) => new AdminClient({ baseUrl: url, adminToken: ADMIN, close: async () => {} });
+const add = (url: string, token: string, kf_account: string) =>
+  call(url, '/customservice/kfaccount/add', { query: { access_token: token }, body: { kf_account, nickname: 'N' } });
+
+describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
+  it('first start without a seed makes the demo app and prints its secret, the admin token and a curl pair', async () => {
+    const p = await serve(storeArgs('demo.db'));
+    const out = p.output();
+    const appid = /appid:\s+(wx[0-9a-f]{16})/.exec(out)?.[1];
+    const secret = /secret:\s+([0-9a-f]{32})/.exec(out)?.[1];
+    const adminToken = /admin token \(shown once, stored hashed\): (\S+)/.exec(out)?.[1];
+    expect(appid && secret && adminToken).toBeTruthy();
+    expect(out).toContain('/customservice/kfaccount/add?access_token=');
+    const token = await call(p.url, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid, secret } });
+    expectOk(await add(p.url, token.json.access_token as string, 'test1@wxkf_demo'));
+    expect(await p.stop()).toBe(0);
+    // A second start finds the store initialised: no new demo app, no new admin token.
+    const again = await serve(storeArgs('demo.db'));
+    expect(again.output()).not.toContain('demo app');
+    expect(again.output()).not.toContain('admin token');
+    const apps = await call(again.url, '/admin/api/apps', { headers: { authorization: `Bearer ${adminToken}` } });
+    expect((apps.json.apps as unknown[]).length).toBe(1);
+  });
+
+  it('after a restart, accounts and tokens are still there and valid (SIGTERM stops cleanly)', async () => {
+    const first = await serve([...storeArgs('restart.db'), '--admin-token', ADMIN]);
+    await admin(first.url).seed(SEED);
+    const tok = await call(first.url, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET } });
+    const token = tok.json.access_token as string;
+    const stable = await call(first.url, '/cgi-bin/stable_token', {
+      body: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET },
+    });
+    expectOk(await add(first.url, token, 'keep@kf_alias1'));
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = await serve([...storeArgs('restart.db'), '--admin-token', ADMIN]);
+    const list = await call(second.url, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    expect(list.json.kf_list).toEqual([{ kf_account: 'keep@kf_alias1', kf_headimgurl: '', kf_id: '1001', kf_nick: 'N' }]);
+    const stableAgain = await call(second.url, '/cgi-bin/stable_token', {
+      body: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET },
+    });
+    expect(stableAgain.json.access_token).toBe(stable.json.access_token);
+    expectOk(await add(second.url, stableAgain.json.access_token as string, 'next@kf_alias1'));
+    expect((await admin(second.url).kfAccounts(APPS.service.appid)).map((a) => a.kf_id)).toEqual([1001, 1002]);
+  });
+
+  it('three nodes keep the rules: 300 adds round-robin give exactly 100, 60 adds of one account exactly one', async () => {
+    const nodes = await Promise.all([0, 1, 2].map(() => serve([...storeArgs('shared.db'), '--admin-token', ADMIN])));
+    await admin(nodes[0]!.url).seed(SEED);
+    const token = await admin(nodes[0]!.url).token(APPS.service.appid);
+    const at = (i: number) => nodes[i % 3]!.url;
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => add(at(i), token, `p${i}@kf_alias1`)));
+    const codes = answers.map((r) => r.json.errcode);
+    expect(codes.filter((c) => c === 0)).toHaveLength(100);
+    expect(codes.filter((c) => c === 65405)).toHaveLength(200);
+    const ids = (await admin(at(2)).kfAccounts(APPS.service.appid)).map((a) => a.kf_id);
+    expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => 1001 + i));
+
+    const subToken = await admin(at(1)).token(APPS.subscription.appid);
+    const dup = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => add(at(i), subToken, i % 3 ? 'ONE@sub_alias2' : 'one@gh_00000000000b')),
+    );
+    const dupCodes = dup.map((r) => r.json.errcode);
+    expect(dupCodes.filter((c) => c === 0)).toHaveLength(1);
+    expect(dupCodes.filter((c) => c === 65406)).toHaveLength(59);
+  });
+
+  it('three nodes share tokens and one clock: a token from node 1 works everywhere until superseded on node 2 and 5 minutes pass on node 3', async () => {
+    const nodes = await Promise.all([0, 1, 2].map(() => serve([...storeArgs('clock.db'), '--admin-token', ADMIN])));
+    const [n1, n2, n3] = nodes.map((n) => n.url) as [string, string, string];
+    await admin(n1).seed(SEED);
+    const start = await admin(n3).freeze();
+    // A clock change reaches every node within 1 s; reading it back on each makes that now.
+    for (const url of [n1, n2, n3]) expect((await admin(url).clock()).now).toBe(start);
+    const issue = (url: string) =>
+      call(url, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET } });
+    const list = (url: string, tok: string) => call(url, '/cgi-bin/customservice/getkflist', { query: { access_token: tok } });
+    const first = (await issue(n1)).json.access_token as string;
+    for (const url of [n1, n2, n3]) expect((await list(url, first)).json).toHaveProperty('kf_list');
+    await issue(n2);
+    await admin(n3).advance(299);
+    for (const url of [n1, n2, n3]) {
+      expect((await admin(url).clock()).now).toBe(start + 299);
+      expect((await list(url, first)).json).toHaveProperty('kf_list');
+    }
+    await admin(n3).advance(1);
+    for (const url of [n1, n2, n3]) {
+      expect((await admin(url).clock()).now).toBe(start + 300);
+      expect((await list(url, first)).json.errcode).toBe(40001);
+    }
+  });
+
+  it('a clock moved on one node reaches the others without being asked (rid time on a WeChat answer)', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => serve([...storeArgs('poll.db'), '--admin-token', ADMIN])));
+    const frozen = await admin(a!.url).freeze();
+    await admin(a!.url).advance(86_400);
+    const ridSeconds = async () => {
+      const r = await call(b!.url, '/no/such/path');
+      return parseRid(parseErrmsg(String(r.json.errmsg)).rid ?? '')?.unixSeconds;
+    };
+    let seen: number | undefined;
+    for (let i = 0; i < 50 && seen !== frozen + 86_400; i++) {
+      seen = await ridSeconds();
+      if (seen !== frozen + 86_400) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBe(frozen + 86_400);
+  });
+});
