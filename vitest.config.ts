@@ -6,6 +6,7 @@ const shared = Boolean(process.env.WXKF_BASE_URL);
 export default defineConfig({
   test: {
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     fileParallelism: !shared,
     testTimeout: 30_000,
     hookTimeout: 30_000,
