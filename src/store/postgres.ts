@@ -228,31 +228,16 @@ class PostgresStore implements Store {
     });
   }
 
-  private static readonly EXISTS_AND_COUNT = `SELECT EXISTS (SELECT 1 FROM kf_accounts WHERE appid = $1 AND prefix = $2) AS e,
-    (SELECT COUNT(*) FROM kf_accounts WHERE appid = $1) AS n`;
-
   async addKfAccount(appid: string, a: NewKfAccount, limit: number): Promise<AddKfResult> {
-    // As in SQLite: a refusal read from one snapshot is a correct answer and needs no lock.
-    const seen = (await this.rows(PostgresStore.EXISTS_AND_COUNT, [appid, a.prefix]))[0] as Row;
-    if (seen.e === true) return { result: 'exists' };
-    if (Number(seen.n) >= limit) return { result: 'limit' };
-    return this.tx(async (c): Promise<AddKfResult> => {
-      // The app's row lock serializes adds to one app across every node; the primary key backs it up.
-      const app = await c.query('SELECT next_kf_id FROM apps WHERE appid = $1 FOR UPDATE', [appid]);
-      const next = app.rows[0] as Row | undefined;
-      if (!next) throw new Error(`no app ${appid}`);
-      const now = (await c.query(PostgresStore.EXISTS_AND_COUNT, [appid, a.prefix])).rows[0] as Row;
-      if (now.e === true) return { result: 'exists' };
-      if (Number(now.n) >= limit) return { result: 'limit' };
-      const kfId = Number(next.next_kf_id);
-      await c.query('UPDATE apps SET next_kf_id = next_kf_id + 1 WHERE appid = $1', [appid]);
-      await c.query(
-        `INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-        [appid, a.prefix, a.kf_account, kfId, a.nickname, a.now],
-      );
-      return { result: 'added', kf_id: kfId };
-    });
+    // One round trip: the function takes the app's row lock, which serializes adds to one app
+    // across every node, then checks and writes (migration 2); the primary key backs it up.
+    const row = (
+      await this.rows('SELECT result, kf_id FROM wxkf_add_kf_account($1, $2, $3, $4, $5, $6)', [
+        appid, a.prefix, a.kf_account, a.nickname, a.now, limit,
+      ])
+    )[0] as Row;
+    if (row.result === 'added') return { result: 'added', kf_id: Number(row.kf_id) };
+    return { result: row.result === 'exists' ? 'exists' : 'limit' };
   }
 
   async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
