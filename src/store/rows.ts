@@ -38,16 +38,21 @@ export function appFromRow(r: Row): AppRecord {
   };
 }
 
-export function tokenFromRow(r: Row): TokenRecord {
+type TokenKeys = Record<(typeof TOKEN_COLUMNS)[number], string>;
+const PLAIN_KEYS = Object.fromEntries(TOKEN_COLUMNS.map((c) => [c, c])) as TokenKeys;
+/** The credential read names the token's columns `t_*` (its appid is the app's). */
+const CREDENTIAL_KEYS = { ...(Object.fromEntries(TOKEN_COLUMNS.map((c) => [c, `t_${c}`])) as TokenKeys), appid: 'appid' };
+
+export function tokenFromRow(r: Row, k: TokenKeys = PLAIN_KEYS): TokenRecord {
   return {
-    token_hash: r.token_hash as string,
-    appid: r.appid as string,
-    family: r.family as TokenRecord['family'],
-    issued_at: Number(r.issued_at),
-    expires_at: Number(r.expires_at),
-    superseded_at: numOrNull(r.superseded_at),
-    revoked_at: numOrNull(r.revoked_at),
-    nonce: strOrNull(r.nonce),
+    token_hash: r[k.token_hash] as string,
+    appid: r[k.appid] as string,
+    family: r[k.family] as TokenRecord['family'],
+    issued_at: Number(r[k.issued_at]),
+    expires_at: Number(r[k.expires_at]),
+    superseded_at: numOrNull(r[k.superseded_at]),
+    revoked_at: numOrNull(r[k.revoked_at]),
+    nonce: strOrNull(r[k.nonce]),
   };
 }
 
@@ -58,19 +63,7 @@ export const CREDENTIAL_SELECT = `SELECT t.token_hash AS t_token_hash, t.family 
   FROM access_tokens t JOIN apps a ON a.appid = t.appid`;
 
 export function credentialFromRow(r: Row): { token: TokenRecord; app: AppRecord } {
-  return {
-    token: {
-      token_hash: r.t_token_hash as string,
-      appid: r.appid as string,
-      family: r.t_family as TokenRecord['family'],
-      issued_at: Number(r.t_issued_at),
-      expires_at: Number(r.t_expires_at),
-      superseded_at: numOrNull(r.t_superseded_at),
-      revoked_at: numOrNull(r.t_revoked_at),
-      nonce: strOrNull(r.t_nonce),
-    },
-    app: appFromRow(r),
-  };
+  return { token: tokenFromRow(r, CREDENTIAL_KEYS), app: appFromRow(r) };
 }
 
 export function kfAccountFromRow(r: Row): KfAccountRecord {

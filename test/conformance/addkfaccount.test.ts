@@ -1,35 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminClient } from '../helpers/admin.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { APPS, SEED } from '../helpers/fixtures.js';
 import { call, expectOk, expectWxError } from '../helpers/http.js';
-import { startTarget, type Target } from '../helpers/target.js';
+import { conformanceSuite } from '../helpers/suite.js';
 
 const ADD = '/customservice/kfaccount/add';
 const LIST = '/cgi-bin/customservice/getkflist';
 const hint = { hint: true };
 
-let t: Target;
-let admin: AdminClient;
 const tokens: Record<string, string> = {};
 
-beforeAll(async () => {
-  t = await startTarget();
-  admin = new AdminClient(t);
-});
-afterAll(async () => {
-  await admin.clock({ real: true });
-  await t.close();
-});
+const ctx = conformanceSuite({ freeze: true, seed: SEED });
 beforeEach(async () => {
-  await admin.reset();
-  await admin.freeze();
-  await admin.seed(SEED);
-  for (const [name, app] of Object.entries(APPS)) tokens[name] = await admin.token(app.appid);
+  for (const [name, app] of Object.entries(APPS)) tokens[name] = await ctx.admin.token(app.appid);
 });
 
 const add = (token: string | undefined, body: unknown, opts: { method?: string; headers?: Record<string, string> } = {}) =>
-  call(t.baseUrl, ADD, { method: opts.method ?? 'POST', query: { access_token: token }, body, headers: opts.headers });
-const list = async (token: string | undefined) => (await call(t.baseUrl, LIST, { query: { access_token: token } })).json.kf_list as Record<string, unknown>[];
+  call(ctx.t.baseUrl, ADD, { method: opts.method ?? 'POST', query: { access_token: token }, body, headers: opts.headers });
+const list = async (token: string | undefined) => (await call(ctx.t.baseUrl, LIST, { query: { access_token: token } })).json.kf_list as Record<string, unknown>[];
 
 describe('POST /customservice/kfaccount/add: rules in order', () => {
   it('row 1: a method other than POST is 43002, before the token is looked at', async () => {
@@ -48,7 +35,7 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
   it('row 3: an unknown or revoked token is 40001', async () => {
     expectWxError(await add('x'.repeat(128), { kf_account: 'a@kf_alias1', nickname: 'A' }), 40001,
       'invalid credential, access_token is invalid or not latest', hint);
-    const revoked = await admin.request('POST', '/tokens/revoke', { access_token: tokens.service });
+    const revoked = await ctx.admin.request('POST', '/tokens/revoke', { access_token: tokens.service });
     expect(revoked.status).toBe(204);
     expectWxError(await add(tokens.service, { kf_account: 'a@kf_alias1', nickname: 'A' }), 40001,
       'invalid credential, access_token is invalid or not latest', hint);
@@ -56,26 +43,26 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
 
   it('row 3: a token superseded more than 5 minutes ago is 40001 (within 5 minutes it still works)', async () => {
     const old = tokens.service as string;
-    await admin.token(APPS.service.appid);
-    await admin.advance(299);
+    await ctx.admin.token(APPS.service.appid);
+    await ctx.admin.advance(299);
     expectOk(await add(old, { kf_account: 'a@kf_alias1', nickname: 'A' }));
-    await admin.advance(1);
+    await ctx.admin.advance(1);
     expectWxError(await add(old, { kf_account: 'b@kf_alias1', nickname: 'B' }), 40001,
       'invalid credential, access_token is invalid or not latest', hint);
   });
 
   it('row 4: a token past its 7200 s is 42001; a superseded and expired one is 40001 (row 3 first)', async () => {
-    await admin.advance(7199);
+    await ctx.admin.advance(7199);
     expectOk(await add(tokens.service, { kf_account: 'a@kf_alias1', nickname: 'A' }));
-    await admin.advance(1);
+    await ctx.admin.advance(1);
     expectWxError(await add(tokens.service, { kf_account: 'b@kf_alias1', nickname: 'B' }), 42001, 'access_token expired', hint);
-    await admin.token(APPS.service.appid);
-    await admin.advance(300);
+    await ctx.admin.token(APPS.service.appid);
+    await ctx.admin.advance(300);
     expectWxError(await add(tokens.service, {}), 40001, 'invalid credential, access_token is invalid or not latest', hint);
   });
 
   it('row 4 before row 5: an expired token of an uncertified account is 42001', async () => {
-    await admin.advance(7200);
+    await ctx.admin.advance(7200);
     expectWxError(await add(tokens.uncertifiedService, {}), 42001, 'access_token expired', hint);
   });
 
@@ -171,7 +158,7 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
 
   it('row 12 before row 13, and row 13: a full app answers 65406 for an existing account, 65405 for a new one', async () => {
     const kf_accounts = Array.from({ length: 99 }, (_, i) => ({ kf_account: `s${i}@kf_alias1`, nickname: `S${i}` }));
-    await admin.seed({ apps: [{ ...APPS.service, kf_accounts }] });
+    await ctx.admin.seed({ apps: [{ ...APPS.service, kf_accounts }] });
     expectOk(await add(tokens.service, { kf_account: 'last@kf_alias1', nickname: 'L' }));
     expectWxError(await add(tokens.service, { kf_account: 'S5@kf_alias1', nickname: 'B' }), 65406, 'custom service account exists', hint);
     expectWxError(await add(tokens.service, { kf_account: 'new@kf_alias1', nickname: 'N' }), 65405,
@@ -187,17 +174,17 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
       { kf_account: 'test2@gh_0123456789ab', kf_headimgurl: '', kf_id: '1002', kf_nick: '客服2' },
     ];
     expect(await list(tokens.service)).toEqual(expected);
-    const other = await call(t.baseUrl, '/customservice/getkflist', { query: { access_token: tokens.service } });
+    const other = await call(ctx.t.baseUrl, '/customservice/getkflist', { query: { access_token: tokens.service } });
     expect(other.json).toEqual({ kf_list: expected });
     expect(other.headers.get('content-type')).toBe('application/json; encoding=utf-8');
     expect(other.text).toContain('客服1');
   });
 
   it('getkflist: runs the common checks and answers only the accounts of the caller\'s app', async () => {
-    expectWxError(await call(t.baseUrl, LIST, { method: 'POST', query: { access_token: tokens.service }, body: {} }), 43001,
+    expectWxError(await call(ctx.t.baseUrl, LIST, { method: 'POST', query: { access_token: tokens.service }, body: {} }), 43001,
       'require GET method', hint);
-    expectWxError(await call(t.baseUrl, LIST), 41001, 'access_token missing', hint);
-    expectWxError(await call(t.baseUrl, LIST, { query: { access_token: tokens.uncertifiedService } }), 48001, 'api unauthorized', hint);
+    expectWxError(await call(ctx.t.baseUrl, LIST), 41001, 'access_token missing', hint);
+    expectWxError(await call(ctx.t.baseUrl, LIST, { query: { access_token: tokens.uncertifiedService } }), 48001, 'api unauthorized', hint);
     expectOk(await add(tokens.subscription, { kf_account: 'a@sub_alias2', nickname: 'A' }));
     expect(await list(tokens.service)).toEqual([]);
     expect(await list(tokens.subscription)).toHaveLength(1);

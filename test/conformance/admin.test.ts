@@ -1,93 +1,79 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminClient } from '../helpers/admin.js';
+import { describe, expect, it } from 'vitest';
 import { APPS, SECRET, SEED } from '../helpers/fixtures.js';
 import { call } from '../helpers/http.js';
-import { startTarget, type Target } from '../helpers/target.js';
+import { conformanceSuite } from '../helpers/suite.js';
 
-let t: Target;
-let admin: AdminClient;
 
-beforeAll(async () => {
-  t = await startTarget();
-  admin = new AdminClient(t);
-});
-afterAll(async () => {
-  await admin.clock({ real: true });
-  await t.close();
-});
-beforeEach(async () => {
-  await admin.reset();
-  await admin.clock({ real: true });
-});
+const ctx = conformanceSuite();
 
 describe('admin API authentication', () => {
   it('a wrong, missing or malformed bearer token gets 401 and nothing else', async () => {
-    for (const authorization of [undefined, '', 'Bearer', 'Bearer wrong', `Basic ${t.adminToken}`, `Bearer ${t.adminToken}x`]) {
+    for (const authorization of [undefined, '', 'Bearer', 'Bearer wrong', `Basic ${ctx.t.adminToken}`, `Bearer ${ctx.t.adminToken}x`]) {
       const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
-      const a = await call(t.baseUrl, '/admin/api/apps', { headers });
+      const a = await call(ctx.t.baseUrl, '/admin/api/apps', { headers });
       expect(a.status).toBe(401);
       expect(Object.keys(a.json)).toEqual(['error']);
     }
-    const reset = await call(t.baseUrl, '/admin/api/reset', { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    const reset = await call(ctx.t.baseUrl, '/admin/api/reset', { method: 'POST', headers: { authorization: 'Bearer nope' } });
     expect(reset.status).toBe(401);
   });
 });
 
 describe('/admin/api/clock', () => {
   it('freezes, advances, sets and returns to real time', async () => {
-    const real = await admin.clock();
+    const real = await ctx.admin.clock();
     expect(real).toMatchObject({ frozen: false, offset: 0 });
-    const frozen = await admin.clock({ freeze: true });
+    const frozen = await ctx.admin.clock({ freeze: true });
     expect(frozen.frozen).toBe(true);
-    const later = await admin.clock({ advance: 3600 });
+    const later = await ctx.admin.clock({ advance: 3600 });
     expect(later.now).toBe(frozen.now + 3600);
-    expect(await admin.clock()).toMatchObject({ now: frozen.now + 3600, frozen: true });
-    expect(await admin.clock({ set: 2_000_000_000 })).toMatchObject({ now: 2_000_000_000, frozen: true });
-    const back = await admin.clock({ real: true });
+    expect(await ctx.admin.clock()).toMatchObject({ now: frozen.now + 3600, frozen: true });
+    expect(await ctx.admin.clock({ set: 2_000_000_000 })).toMatchObject({ now: 2_000_000_000, frozen: true });
+    const back = await ctx.admin.clock({ real: true });
     expect(back).toMatchObject({ frozen: false, offset: 0 });
     expect(Math.abs(back.now - real.now)).toBeLessThan(120);
   });
 
   it('rejects a body that is not exactly one known change, naming the field', async () => {
     for (const body of [{}, { advance: '5' }, { advance: 1, set: 2 }, { freeze: false }, { tick: 1 }]) {
-      const a = await admin.request('POST', '/clock', body);
+      const a = await ctx.admin.request('POST', '/clock', body);
       expect(a.status).toBe(400);
       expect(typeof a.json.error).toBe('string');
     }
-    expect((await admin.request('POST', '/clock', { tick: 1 })).json.error).toContain('tick');
+    expect((await ctx.admin.request('POST', '/clock', { tick: 1 })).json.error).toContain('tick');
   });
 });
 
 describe('/admin/api/apps', () => {
   it('creates an app with documented defaults and a generated secret, reads, changes and deletes it', async () => {
-    const created = await admin.request('POST', '/apps', { appid: 'wx00000000000000aa' });
+    const created = await ctx.admin.request('POST', '/apps', { appid: 'wx00000000000000aa' });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({
       appid: 'wx00000000000000aa', type: 'service', certified: true, alias: '', kf_enabled: true, ip_whitelist: [], secret_frozen: false,
     });
     expect(created.json.secret).toMatch(/^[0-9a-f]{32}$/);
     expect(created.json.original_id).toMatch(/^gh_[0-9a-f]{12}$/);
-    expect((await admin.request('POST', '/apps', { appid: 'wx00000000000000aa' })).status).toBe(409);
-    const patched = await admin.request('PATCH', '/apps/wx00000000000000aa', { secret_frozen: true, alias: 'new_alias' });
+    expect((await ctx.admin.request('POST', '/apps', { appid: 'wx00000000000000aa' })).status).toBe(409);
+    const patched = await ctx.admin.request('PATCH', '/apps/wx00000000000000aa', { secret_frozen: true, alias: 'new_alias' });
     expect(patched.json).toMatchObject({ secret_frozen: true, alias: 'new_alias' });
-    expect((await admin.request('GET', '/apps/wx00000000000000aa')).json).toMatchObject({ secret_frozen: true });
-    expect((await admin.request('DELETE', '/apps/wx00000000000000aa')).status).toBe(204);
-    expect((await admin.request('GET', '/apps/wx00000000000000aa')).status).toBe(404);
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000000aa')).json).toMatchObject({ secret_frozen: true });
+    expect((await ctx.admin.request('DELETE', '/apps/wx00000000000000aa')).status).toBe(204);
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000000aa')).status).toBe(404);
   });
 
   it('names every wrong or unknown field', async () => {
-    const a = await admin.request('POST', '/apps', { appid: 'WX1', type: 'bank', alias: '1abc', colour: 'red' });
+    const a = await ctx.admin.request('POST', '/apps', { appid: 'WX1', type: 'bank', alias: '1abc', colour: 'red' });
     expect(a.status).toBe(400);
     for (const field of ['appid', 'type', 'alias', 'colour']) expect(a.json.error).toContain(field);
-    const p = await admin.request('PATCH', `/apps/${APPS.service.appid}`, { appid: 'wx0000000000000001' });
+    const p = await ctx.admin.request('PATCH', `/apps/${APPS.service.appid}`, { appid: 'wx0000000000000001' });
     expect(p.status).toBe(400);
   });
 
   it('deleting an app ends its tokens', async () => {
-    await admin.seed(SEED);
-    const token = await admin.token(APPS.service.appid);
-    await admin.request('DELETE', `/apps/${APPS.service.appid}`);
-    const a = await call(t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    await ctx.admin.seed(SEED);
+    const token = await ctx.admin.token(APPS.service.appid);
+    await ctx.admin.request('DELETE', `/apps/${APPS.service.appid}`);
+    const a = await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
     expect(a.json.errcode).toBe(40001);
   });
 });
@@ -104,32 +90,32 @@ describe('/admin/api/seed', () => {
   };
 
   it('applies a seed, and applying it twice changes nothing', async () => {
-    const first = await admin.seed(doc);
+    const first = await ctx.admin.seed(doc);
     expect(first.kf_accounts_added).toBe(1);
     const generated = (first.apps as { appid: string; secret?: string }[]).find((a) => a.appid === 'wx00000000000000bb');
     expect(generated?.secret).toMatch(/^[0-9a-f]{32}$/);
-    const before = await admin.request('GET', '/apps');
-    const second = await admin.seed(doc);
+    const before = await ctx.admin.request('GET', '/apps');
+    const second = await ctx.admin.seed(doc);
     expect(second.kf_accounts_added).toBe(0);
     expect((second.apps as { created: boolean }[]).every((a) => !a.created)).toBe(true);
-    expect((await admin.request('GET', '/apps')).json).toEqual(before.json);
-    expect(await admin.kfAccounts(APPS.service.appid)).toHaveLength(1);
+    expect((await ctx.admin.request('GET', '/apps')).json).toEqual(before.json);
+    expect(await ctx.admin.kfAccounts(APPS.service.appid)).toHaveLength(1);
   });
 
   it('rejects unknown keys by name and writes nothing', async () => {
     const bad = { apps: [{ appid: 'wx00000000000000cc', colour: 'red' }], platforms: [] };
-    const a = await admin.request('POST', '/seed', bad);
+    const a = await ctx.admin.request('POST', '/seed', bad);
     expect(a.status).toBe(400);
     expect(a.json.error).toContain('apps[0].colour: unknown key');
     expect(a.json.error).toContain('platforms: unknown key');
-    expect((await admin.request('GET', '/apps/wx00000000000000cc')).status).toBe(404);
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000000cc')).status).toBe(404);
   });
 
   it('rejects an account that breaks the kf rules and writes nothing', async () => {
     const bad = { apps: [{ appid: 'wx00000000000000dd', alias: 'good_alias' , kf_accounts: [{ kf_account: 'a@other_alias', nickname: 'A' }] }] };
-    const a = await admin.request('POST', '/seed', bad);
+    const a = await ctx.admin.request('POST', '/seed', bad);
     expect(a.status).toBe(400);
     expect(a.json.error).toContain('kf_account');
-    expect((await admin.request('GET', '/apps/wx00000000000000dd')).status).toBe(404);
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000000dd')).status).toBe(404);
   });
 });

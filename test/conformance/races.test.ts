@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminClient } from '../helpers/admin.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { APPS, SEED } from '../helpers/fixtures.js';
 import { call } from '../helpers/http.js';
-import { startTarget, type Target } from '../helpers/target.js';
+import { conformanceSuite } from '../helpers/suite.js';
 
-let t: Target;
-let admin: AdminClient;
 let token: string;
 
-beforeAll(async () => {
-  t = await startTarget();
-  admin = new AdminClient(t);
-});
-afterAll(() => t.close());
+const ctx = conformanceSuite({ seed: SEED });
 beforeEach(async () => {
-  await admin.reset();
-  await admin.clock({ real: true });
-  await admin.seed(SEED);
-  token = await admin.token(APPS.service.appid);
+  token = await ctx.admin.token(APPS.service.appid);
 });
 
 const add = (kf_account: string) =>
-  call(t.baseUrl, '/customservice/kfaccount/add', { query: { access_token: token }, body: { kf_account, nickname: 'N' } });
+  call(ctx.t.baseUrl, '/customservice/kfaccount/add', { query: { access_token: token }, body: { kf_account, nickname: 'N' } });
 
 function tally(codes: unknown[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -33,7 +23,7 @@ describe('POST /customservice/kfaccount/add under concurrency', () => {
   it('300 simultaneous adds of distinct accounts: exactly 100 succeed, 200 get 65405, getkflist lists 100', async () => {
     const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => add(`r${i}@kf_alias1`)));
     expect(tally(answers.map((a) => a.json.errcode))).toEqual({ '0': 100, '65405': 200 });
-    const list = await call(t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    const list = await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
     const accounts = list.json.kf_list as { kf_id: string }[];
     expect(accounts).toHaveLength(100);
     // kf_ids are unique and consecutive from 1001: no id was taken by a refused add.
@@ -46,6 +36,6 @@ describe('POST /customservice/kfaccount/add under concurrency', () => {
     );
     const answers = await Promise.all(forms.map(add));
     expect(tally(answers.map((a) => a.json.errcode))).toEqual({ '0': 1, '65406': 49 });
-    expect(await admin.kfAccounts(APPS.service.appid)).toHaveLength(1);
+    expect(await ctx.admin.kfAccounts(APPS.service.appid)).toHaveLength(1);
   });
 });

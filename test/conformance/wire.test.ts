@@ -1,35 +1,22 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseErrmsg, parseRid } from '../../src/wire/index.js';
-import { AdminClient } from '../helpers/admin.js';
 import { APPS, SEED } from '../helpers/fixtures.js';
 import { call, expectOk, expectWxError } from '../helpers/http.js';
-import { startTarget, type Target } from '../helpers/target.js';
+import { conformanceSuite } from '../helpers/suite.js';
 
 const ADD = '/customservice/kfaccount/add';
 const hint = { hint: true };
 
-let t: Target;
-let admin: AdminClient;
 let token: string;
 
-beforeAll(async () => {
-  t = await startTarget();
-  admin = new AdminClient(t);
-});
-afterAll(async () => {
-  await admin.clock({ real: true });
-  await t.close();
-});
+const ctx = conformanceSuite({ seed: SEED });
 beforeEach(async () => {
-  await admin.reset();
-  await admin.clock({ real: true });
-  await admin.seed(SEED);
-  token = await admin.token(APPS.service.appid);
+  token = await ctx.admin.token(APPS.service.appid);
 });
 
 const raw = (body: string | Uint8Array | undefined, headers: Record<string, string> = {}, query = { access_token: token }) =>
-  call(t.baseUrl, ADD, { method: 'POST', query, body, headers });
+  call(ctx.t.baseUrl, ADD, { method: 'POST', query, body, headers });
 
 describe('JSON bodies whatever the Content-Type', () => {
   const cases: [string, Record<string, string>][] = [
@@ -55,7 +42,7 @@ describe('JSON bodies whatever the Content-Type', () => {
 
   it('answers non-ASCII as it is, never as \\u escapes', async () => {
     await raw(JSON.stringify({ kf_account: 'd@kf_alias1', nickname: '客服' }), { 'content-type': 'application/json' });
-    const a = await call(t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    const a = await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
     expect(a.text).toContain('"kf_nick":"客服"');
     expect(a.text).not.toContain('\\u');
   });
@@ -72,7 +59,7 @@ describe('the 1 MiB limit', () => {
 
   it('a 2 MiB body still gets checks 1–8 first: no token is 41001, a GET is 43002', async () => {
     expectWxError(await raw(big(2 * 1024 * 1024), {}, { access_token: '' }), 41001, 'access_token missing', hint);
-    expectWxError(await call(t.baseUrl, ADD, { method: 'PUT', body: big(2 * 1024 * 1024) }), 43002, 'require POST method', hint);
+    expectWxError(await call(ctx.t.baseUrl, ADD, { method: 'PUT', body: big(2 * 1024 * 1024) }), 43002, 'require POST method', hint);
   });
 
   it('a body just under 1 MiB is read', async () => {
@@ -83,20 +70,20 @@ describe('the 1 MiB limit', () => {
 describe('envelope', () => {
   it('an unknown path is 40066 with a hint, on any method', async () => {
     for (const [method, path] of [['GET', '/cgi-bin/nope'], ['POST', '/customservice/kfaccount/ad'], ['GET', '/']] as const) {
-      expectWxError(await call(t.baseUrl, path, { method, query: { access_token: token } }), 40066, 'invalid url', hint);
+      expectWxError(await call(ctx.t.baseUrl, path, { method, query: { access_token: token } }), 40066, 'invalid url', hint);
     }
-    expectWxError(await call(t.baseUrl, `${ADD}/`, { method: 'POST', body: {} }), 40066, 'invalid url', hint);
+    expectWxError(await call(ctx.t.baseUrl, `${ADD}/`, { method: 'POST', body: {} }), 40066, 'invalid url', hint);
   });
 
   it("a rid's first group is the deployment clock's Unix seconds, the rest random", async () => {
-    const frozen = await admin.freeze();
-    await admin.advance(12345);
+    const frozen = await ctx.admin.freeze();
+    await ctx.admin.advance(12345);
     const a = await raw('');
     const rid = parseErrmsg(String(a.json.errmsg)).rid as string;
     expect(parseRid(rid)?.unixSeconds).toBe(frozen + 12345);
     const b = await raw('');
     expect(parseErrmsg(String(b.json.errmsg)).rid).not.toBe(rid);
-    await admin.clock({ real: true });
+    await ctx.admin.clock({ real: true });
   });
 
   it('wrong JSON types are the field\'s own error: kf_account 5 is 65404, nickname null is 65403', async () => {
