@@ -136,7 +136,7 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
       return parseRid(parseErrmsg(String(r.json.errmsg)).rid ?? '')?.unixSeconds;
     };
     let seen: number | undefined;
-    for (let i = 0; i < 50 && seen !== frozen + 86_400; i++) {
+    for (let i = 0; i < 100 && seen !== frozen + 86_400; i++) {
       seen = await ridSeconds();
       if (seen !== frozen + 86_400) await new Promise((r) => setTimeout(r, 100));
     }
