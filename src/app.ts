@@ -7,6 +7,7 @@ import { CredentialsService } from './domains/credentials/service.js';
 import { credentialsRoutes } from './domains/credentials/routes.js';
 import { KfService } from './domains/kf/service.js';
 import { kfRoutes } from './domains/kf/routes.js';
+import { headImageRoutes } from './domains/kf/headimg-routes.js';
 import { AdminService } from './domains/admin/service.js';
 import { adminRoutes, hashAdminToken } from './domains/admin/routes.js';
 import { registerRawBodyParser } from './http/raw-body.js';
@@ -45,7 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const forbiddenWords = deps.forbiddenWords ?? [];
   const credentials = new CredentialsService(store, clock, random);
   const kf = new KfService(store, clock, forbiddenWords);
-  const admin = new AdminService(store, clock, random, credentials, forbiddenWords);
+  const admin = new AdminService(store, clock, random, credentials, kf, forbiddenWords);
   await admin.loadClock();
   // Another node may move the deployment clock: read it back from the store at least every 500 ms.
   let clockPollFailing = false;
@@ -82,7 +83,9 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     req.wx = {};
     // WeChat reads a JSON body whatever the Content-Type says, even a malformed one: on its side
     // the header is set aside before fastify looks at it (which would answer 415).
-    if (req.headers['content-type'] !== undefined && !req.url.startsWith('/admin/api/')) {
+    // multipart/form-data stays: uploadheadimg reads it (and any other endpoint reads it as a JSON body).
+    const type = req.headers['content-type'];
+    if (type !== undefined && !type.startsWith('multipart/') && !req.url.startsWith('/admin/api/')) {
       req.headers['content-type'] = 'application/octet-stream';
     }
     done();
@@ -117,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const wechatDeps = { credentials, random };
   await app.register(credentialsRoutes(wechatDeps));
   await app.register(kfRoutes({ ...wechatDeps, kf }));
+  await app.register(headImageRoutes({ ...wechatDeps, kf }));
   const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashAdminToken(deps.adminToken.plain);
   await app.register(adminRoutes({ admin, adminTokenHash }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Random } from '../platform/random.js';
 import type { AppRecord } from '../store/store.js';
+import { permitsComponent } from '../domains/credentials/rules.js';
 import type { Caller, CredentialsService } from '../domains/credentials/service.js';
 import { ERR } from '../wire/errcodes.js';
 import { WECHAT_CONTENT_TYPE, WxError, encodeBody, errorBody, makeHint, parseJsonObjectBody } from '../wire/envelope.js';
@@ -11,6 +12,8 @@ type Method = 'GET' | 'POST';
 
 /** What one request carries through the common checks into an endpoint's handler. */
 export interface WechatCall {
+  /** The request itself, for the one endpoint that streams its body (uploadheadimg). */
+  req: FastifyRequest;
   rid: string;
   ip: string;
   query: Record<string, string>;
@@ -31,8 +34,10 @@ export interface WechatEndpoint {
   accessToken: boolean;
   /** Check 6: may this app call the endpoint at all? */
   allows?: (app: AppRecord) => boolean;
-  /** Whether checks 9–10 apply (the body must be a JSON object). */
-  jsonBody: boolean;
+  /** Check 7: the permission sets an authorizer_access_token needs one of. */
+  permissionSets?: readonly number[];
+  /** Whether checks 9–10 apply (the body must be a JSON object), or a function of the method and query. */
+  jsonBody: boolean | ((method: string, query: Record<string, string>) => boolean);
   handle(call: WechatCall): Promise<unknown>;
 }
 
@@ -91,17 +96,21 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
         caller = await deps.credentials.authenticate(query.access_token);
         req.wx.appid = caller.app.appid;
         if (ep.allows && !ep.allows(caller.app)) throw new WxError('API_UNAUTHORIZED');
-        // 7 (permission sets of third-party tokens) and 8 (daily quota) come with the quota issue.
+        if (ep.permissionSets && !permitsComponent(caller, ep.permissionSets)) {
+          throw new WxError('API_UNAUTHORIZED_TO_COMPONENT');
+        }
+        // 8 (daily quota) comes with the quota issue.
       }
       let body: Record<string, unknown> = {};
-      if (ep.jsonBody) {
+      const needsBody = typeof ep.jsonBody === 'function' ? ep.jsonBody(req.method, query) : ep.jsonBody;
+      if (needsBody) {
         if (isTooLarge(req.body)) {
           reply.header('connection', 'close');
           throw new WxError('DATA_FORMAT_ERROR');
         }
         body = parseJsonObjectBody(Buffer.isBuffer(req.body) ? req.body : undefined);
       }
-      const answer = await ep.handle({ rid: req.id, ip: req.ip, query, caller, body });
+      const answer = await ep.handle({ req, rid: req.id, ip: req.ip, query, caller, body });
       req.wx.errcode = 0;
       return sendWechat(reply, answer);
     } catch (err) {

@@ -3,11 +3,11 @@ import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
 import {
   APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
-  kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
+  isWaiting, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
-  AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, KfAccountRecord,
-  NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
+  InvitationAnswer, InviteState, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
 /** Any number of nodes may start at once: migrations run under this advisory lock. */
@@ -132,7 +132,9 @@ class PostgresStore implements Store {
   }
 
   async reset(): Promise<void> {
-    await this.pool.query('TRUNCATE component_authorizations, component_platforms, kf_accounts, access_tokens, apps');
+    await this.pool.query(
+      'TRUNCATE component_authorizations, component_platforms, kf_headimgs, kf_accounts, access_tokens, apps',
+    );
   }
 
   async createApp(app: AppRecord): Promise<boolean> {
@@ -178,14 +180,15 @@ class PostgresStore implements Store {
       if (app.rowCount !== 1) throw new Error(`no app ${token.appid}`);
       await c.query(
         `UPDATE access_tokens SET superseded_at = $1
-          WHERE appid = $2 AND family = $3 AND superseded_at IS NULL AND revoked_at IS NULL`,
-        [token.issued_at, token.appid, token.family],
+          WHERE appid = $2 AND family = $3 AND component_appid IS NOT DISTINCT FROM $4
+          AND superseded_at IS NULL AND revoked_at IS NULL`,
+        [token.issued_at, token.appid, token.family, token.component_appid],
       );
-      await c.query(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (${params(8)})`, tokenValues(token));
+      await c.query(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (${params(TOKEN_COLUMNS.length)})`, tokenValues(token));
     });
   }
 
-  async findCredential(tokenHash: string): Promise<{ token: TokenRecord; app: AppRecord } | undefined> {
+  async findCredential(tokenHash: string): Promise<Credential | undefined> {
     const row = (await this.rows(`${CREDENTIAL_SELECT} WHERE t.token_hash = $1`, [tokenHash]))[0];
     return row ? credentialFromRow(row) : undefined;
   }
@@ -223,7 +226,7 @@ class PostgresStore implements Store {
           [w.revokeOthersAt, appid],
         );
       }
-      await c.query(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (${params(8)})`, tokenValues(w.token));
+      await c.query(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (${params(TOKEN_COLUMNS.length)})`, tokenValues(w.token));
       return true;
     });
   }
@@ -242,6 +245,117 @@ class PostgresStore implements Store {
 
   async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
     return (await this.rows('SELECT * FROM kf_accounts WHERE appid = $1 ORDER BY kf_id', [appid])).map(kfAccountFromRow);
+  }
+
+  async getKfAccount(appid: string, prefix: string): Promise<KfAccountRecord | undefined> {
+    const row = (await this.rows('SELECT * FROM kf_accounts WHERE appid = $1 AND prefix = $2', [appid, prefix]))[0];
+    return row ? kfAccountFromRow(row) : undefined;
+  }
+
+  async updateKfNick(appid: string, prefix: string, nickname: string, now: number): Promise<boolean> {
+    const r = await this.pool.query(
+      'UPDATE kf_accounts SET kf_nick = $1, updated_at = $2 WHERE appid = $3 AND prefix = $4',
+      [nickname, now, appid, prefix],
+    );
+    return r.rowCount === 1;
+  }
+
+  async deleteKfAccount(appid: string, prefix: string): Promise<boolean> {
+    const r = await this.pool.query(
+      `WITH gone AS (DELETE FROM kf_accounts WHERE appid = $1 AND prefix = $2 RETURNING appid, kf_id),
+        img AS (DELETE FROM kf_headimgs h USING gone WHERE h.appid = gone.appid AND h.kf_id = gone.kf_id)
+        SELECT 1 FROM gone`,
+      [appid, prefix],
+    );
+    return r.rowCount === 1;
+  }
+
+  async setKfHeadImage(appid: string, prefix: string, image: HeadImage, url: (kfId: number) => string): Promise<boolean> {
+    return this.tx(async (c) => {
+      const row = (await c.query('SELECT kf_id FROM kf_accounts WHERE appid = $1 AND prefix = $2 FOR UPDATE', [appid, prefix]))
+        .rows[0] as Row | undefined;
+      if (!row) return false;
+      const kfId = Number(row.kf_id);
+      await c.query(
+        `INSERT INTO kf_headimgs (appid, kf_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4, $5)
+          ON CONFLICT (appid, kf_id) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes,
+          updated_at = EXCLUDED.updated_at`,
+        [appid, kfId, image.content_type, image.bytes, image.updated_at],
+      );
+      await c.query('UPDATE kf_accounts SET kf_headimgurl = $1, updated_at = $2 WHERE appid = $3 AND kf_id = $4', [
+        url(kfId), image.updated_at, appid, kfId,
+      ]);
+      return true;
+    });
+  }
+
+  async getKfHeadImage(appid: string, kfId: number): Promise<HeadImage | undefined> {
+    const row = (
+      await this.rows('SELECT content_type, bytes, updated_at FROM kf_headimgs WHERE appid = $1 AND kf_id = $2', [appid, kfId])
+    )[0];
+    if (!row) return undefined;
+    return { content_type: row.content_type as string, bytes: row.bytes as Buffer, updated_at: Number(row.updated_at) };
+  }
+
+  async inviteWorker<E>(appid: string, prefix: string, inv: Invitation, decide: (s: InviteState) => E | null): Promise<E | null> {
+    return this.tx(async (c) => {
+      // The app's row lock: two invitations on one app are decided one after the other.
+      await c.query('SELECT 1 FROM apps WHERE appid = $1 FOR UPDATE', [appid]);
+      const q = async (sql: string, v: unknown[]) => (await c.query(sql, v)).rows as Row[];
+      const [row] = await q('SELECT * FROM kf_accounts WHERE appid = $1 AND prefix = $2', [appid, prefix]);
+      const state: InviteState = {
+        account: row ? kfAccountFromRow(row) : undefined,
+        workerBoundHere: (await q('SELECT 1 FROM kf_accounts WHERE appid = $1 AND kf_wx = $2 AND prefix <> $3', [appid, inv.invite_wx, prefix])).length > 0,
+        otherInvitations: (
+          await q('SELECT * FROM kf_accounts WHERE appid = $1 AND invite_wx = $2 AND prefix <> $3 AND kf_wx IS NULL', [appid, inv.invite_wx, prefix])
+        ).map(kfAccountFromRow),
+        workerBindings: Number((await q('SELECT COUNT(*) AS n FROM kf_accounts WHERE kf_wx = $1', [inv.invite_wx]))[0]?.n ?? 0),
+      };
+      const refusal = decide(state);
+      if (refusal === null) {
+        await c.query(
+          `UPDATE kf_accounts SET invite_wx = $1, invite_expire_time = $2, invite_status = 'waiting', updated_at = $3
+            WHERE appid = $4 AND prefix = $5`,
+          [inv.invite_wx, inv.invite_expire_time, inv.now, appid, prefix],
+        );
+      }
+      return refusal;
+    });
+  }
+
+  async answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer> {
+    return this.tx(async (c): Promise<InvitationAnswer> => {
+      const [row] = (await c.query('SELECT * FROM kf_accounts WHERE appid = $1 AND prefix = $2 FOR UPDATE', [appid, prefix]))
+        .rows as Row[];
+      if (!row) return 'missing';
+      const a = kfAccountFromRow(row);
+      if (!isWaiting(a, nowSeconds)) return 'no_invitation';
+      if (!accept) {
+        await c.query("UPDATE kf_accounts SET invite_status = 'rejected' WHERE appid = $1 AND prefix = $2", [appid, prefix]);
+        return 'rejected';
+      }
+      // One worker's bindings across every app are decided one after the other.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('wxkf-worker:' || $1))", [a.invite_wx]);
+      const n = Number((await c.query('SELECT COUNT(*) AS n FROM kf_accounts WHERE kf_wx = $1', [a.invite_wx])).rows[0]?.n);
+      if (n >= maxBindings) return 'worker_limit';
+      await c.query(
+        `UPDATE kf_accounts SET kf_wx = invite_wx, invite_wx = NULL, invite_expire_time = NULL, invite_status = NULL
+          WHERE appid = $1 AND prefix = $2`,
+        [appid, prefix],
+      );
+      return 'accepted';
+    });
+  }
+
+  async setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'> {
+    const r = await this.pool.query(
+      `UPDATE kf_accounts SET online_status = CASE WHEN kf_wx IS NULL THEN online_status ELSE $1 END,
+        accepted_case = CASE WHEN kf_wx IS NULL THEN accepted_case ELSE $2 END
+        WHERE appid = $3 AND prefix = $4 RETURNING kf_wx`,
+      [status, acceptedCase, appid, prefix],
+    );
+    if (r.rowCount !== 1) return 'missing';
+    return (r.rows[0] as Row).kf_wx ? 'ok' : 'unbound';
   }
 
   async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {
@@ -275,5 +389,13 @@ class PostgresStore implements Store {
       [componentAppid],
     );
     return rows.map(authorizationFromRow);
+  }
+
+  async deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean> {
+    const r = await this.pool.query(
+      'DELETE FROM component_authorizations WHERE component_appid = $1 AND authorizer_appid = $2',
+      [componentAppid, authorizerAppid],
+    );
+    return r.rowCount === 1;
   }
 }

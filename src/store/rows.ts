@@ -1,4 +1,4 @@
-import type { AppRecord, AuthorizationRecord, KfAccountRecord, TokenRecord } from './store.js';
+import type { AppRecord, AuthorizationRecord, Credential, KfAccountRecord, TokenRecord } from './store.js';
 
 /**
  * Row mapping shared by both stores. SQLite answers booleans as 0/1 and JSON as text; PostgreSQL
@@ -19,7 +19,7 @@ export const APP_COLUMNS = [
   'created_at', 'updated_at',
 ] as const;
 export const TOKEN_COLUMNS = [
-  'token_hash', 'appid', 'family', 'issued_at', 'expires_at', 'superseded_at', 'revoked_at', 'nonce',
+  'token_hash', 'appid', 'family', 'issued_at', 'expires_at', 'superseded_at', 'revoked_at', 'nonce', 'component_appid',
 ] as const;
 
 export function appFromRow(r: Row): AppRecord {
@@ -53,17 +53,19 @@ export function tokenFromRow(r: Row, k: TokenKeys = PLAIN_KEYS): TokenRecord {
     superseded_at: numOrNull(r[k.superseded_at]),
     revoked_at: numOrNull(r[k.revoked_at]),
     nonce: strOrNull(r[k.nonce]),
+    component_appid: strOrNull(r[k.component_appid]),
   };
 }
 
-/** The credential read: the token's columns as `t_*` beside the app's own. */
-export const CREDENTIAL_SELECT = `SELECT t.token_hash AS t_token_hash, t.family AS t_family, t.issued_at AS t_issued_at,
-  t.expires_at AS t_expires_at, t.superseded_at AS t_superseded_at, t.revoked_at AS t_revoked_at, t.nonce AS t_nonce,
-  ${APP_COLUMNS.map((c) => `a.${c}`).join(', ')}
-  FROM access_tokens t JOIN apps a ON a.appid = t.appid`;
+/** The credential read: the token's columns as `t_*` beside the app's own, and an authorizer token's sets. */
+export const CREDENTIAL_SELECT = `SELECT ${TOKEN_COLUMNS.filter((c) => c !== 'appid').map((c) => `t.${c} AS t_${c}`).join(', ')},
+  ${APP_COLUMNS.map((c) => `a.${c}`).join(', ')}, ca.funcscope_category_ids AS funcscope
+  FROM access_tokens t JOIN apps a ON a.appid = t.appid
+  LEFT JOIN component_authorizations ca ON ca.component_appid = t.component_appid AND ca.authorizer_appid = t.appid`;
 
-export function credentialFromRow(r: Row): { token: TokenRecord; app: AppRecord } {
-  return { token: tokenFromRow(r, CREDENTIAL_KEYS), app: appFromRow(r) };
+export function credentialFromRow(r: Row): Credential {
+  const funcscope = r.funcscope === null || r.funcscope === undefined ? null : json<number[]>(r.funcscope);
+  return { token: tokenFromRow(r, CREDENTIAL_KEYS), app: appFromRow(r), funcscope };
 }
 
 export function kfAccountFromRow(r: Row): KfAccountRecord {
@@ -77,6 +79,8 @@ export function kfAccountFromRow(r: Row): KfAccountRecord {
     invite_wx: strOrNull(r.invite_wx),
     invite_expire_time: numOrNull(r.invite_expire_time),
     invite_status: strOrNull(r.invite_status),
+    online_status: Number(r.online_status ?? 0),
+    accepted_case: Number(r.accepted_case ?? 0),
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
   };
@@ -100,7 +104,9 @@ export function appValues(a: AppRecord, boolAs: (b: boolean) => unknown): unknow
 }
 
 export function tokenValues(t: TokenRecord): unknown[] {
-  return [t.token_hash, t.appid, t.family, t.issued_at, t.expires_at, t.superseded_at, t.revoked_at, t.nonce];
+  return [
+    t.token_hash, t.appid, t.family, t.issued_at, t.expires_at, t.superseded_at, t.revoked_at, t.nonce, t.component_appid,
+  ];
 }
 
 /** Days since the epoch and counts: the stable-token state of an app row. */
@@ -113,4 +119,9 @@ export function stableFromRow(r: Row | undefined, current: TokenRecord | undefin
     force_count: Number(r.force_count),
     last_force_at: numOrNull(r.last_force_at),
   };
+}
+
+/** An invitation still waiting for the invitee's answer: unbound, not answered, not past its expiry. */
+export function isWaiting(a: KfAccountRecord, nowSeconds: number): boolean {
+  return !a.kf_wx && a.invite_status === 'waiting' && a.invite_expire_time !== null && nowSeconds < a.invite_expire_time;
 }

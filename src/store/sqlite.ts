@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import {
   APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
-  kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
+  isWaiting, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
-  AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, KfAccountRecord,
-  NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
+  InvitationAnswer, InviteState, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
 const APP_COLS = APP_COLUMNS.join(', ');
@@ -57,9 +57,10 @@ class SqliteStore implements Store {
       listApps: db.prepare(`SELECT ${APP_COLS} FROM apps ORDER BY created_at, appid`),
       deleteApp: db.prepare('DELETE FROM apps WHERE appid = ?'),
       supersede: db.prepare(
-        'UPDATE access_tokens SET superseded_at = ? WHERE appid = ? AND family = ? AND superseded_at IS NULL AND revoked_at IS NULL',
+        `UPDATE access_tokens SET superseded_at = ? WHERE appid = ? AND family = ? AND component_appid IS ?
+          AND superseded_at IS NULL AND revoked_at IS NULL`,
       ),
-      insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (?,?,?,?,?,?,?,?)`),
+      insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (${TOKEN_COLUMNS.map(() => "?").join(",")})`),
       findCredential: db.prepare(`${CREDENTIAL_SELECT} WHERE t.token_hash = ?`),
       revoke: db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
       stableState: db.prepare(
@@ -83,6 +84,32 @@ class SqliteStore implements Store {
           VALUES (?,?,?,?,?,?,?)`,
       ),
       listKf: db.prepare('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id'),
+      getKf: db.prepare('SELECT * FROM kf_accounts WHERE appid = ? AND prefix = ?'),
+      updateNick: db.prepare('UPDATE kf_accounts SET kf_nick = ?, updated_at = ? WHERE appid = ? AND prefix = ?'),
+      deleteKf: db.prepare('DELETE FROM kf_accounts WHERE appid = ? AND prefix = ? RETURNING kf_id'),
+      deleteImg: db.prepare('DELETE FROM kf_headimgs WHERE appid = ? AND kf_id = ?'),
+      putImg: db.prepare(
+        `INSERT INTO kf_headimgs (appid, kf_id, content_type, bytes, updated_at) VALUES (?,?,?,?,?)
+          ON CONFLICT(appid, kf_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes,
+          updated_at = excluded.updated_at`,
+      ),
+      setImgUrl: db.prepare('UPDATE kf_accounts SET kf_headimgurl = ?, updated_at = ? WHERE appid = ? AND kf_id = ?'),
+      getImg: db.prepare('SELECT content_type, bytes, updated_at FROM kf_headimgs WHERE appid = ? AND kf_id = ?'),
+      boundHere: db.prepare('SELECT 1 FROM kf_accounts WHERE appid = ? AND kf_wx = ? AND prefix <> ?'),
+      invitedHere: db.prepare(
+        'SELECT * FROM kf_accounts WHERE appid = ? AND invite_wx = ? AND prefix <> ? AND kf_wx IS NULL',
+      ),
+      bindings: db.prepare('SELECT COUNT(*) AS n FROM kf_accounts WHERE kf_wx = ?'),
+      invite: db.prepare(
+        `UPDATE kf_accounts SET invite_wx = ?, invite_expire_time = ?, invite_status = 'waiting', updated_at = ?
+          WHERE appid = ? AND prefix = ?`,
+      ),
+      bind: db.prepare(
+        `UPDATE kf_accounts SET kf_wx = invite_wx, invite_wx = NULL, invite_expire_time = NULL, invite_status = NULL
+          WHERE appid = ? AND prefix = ?`,
+      ),
+      reject: db.prepare("UPDATE kf_accounts SET invite_status = 'rejected' WHERE appid = ? AND prefix = ?"),
+      online: db.prepare('UPDATE kf_accounts SET online_status = ?, accepted_case = ? WHERE appid = ? AND prefix = ?'),
       insertPlatform: db.prepare(
         'INSERT INTO component_platforms (component_appid, component_appsecret, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING',
       ),
@@ -92,6 +119,7 @@ class SqliteStore implements Store {
           VALUES (?,?,?,?) ON CONFLICT(component_appid, authorizer_appid)
           DO UPDATE SET funcscope_category_ids = excluded.funcscope_category_ids`,
       ),
+      deleteAuth: db.prepare('DELETE FROM component_authorizations WHERE component_appid = ? AND authorizer_appid = ?'),
       listAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? ORDER BY authorizer_appid'),
     };
   }
@@ -153,7 +181,8 @@ class SqliteStore implements Store {
   async reset(): Promise<void> {
     this.db.transaction(() => {
       this.db.exec(
-        'DELETE FROM component_authorizations; DELETE FROM component_platforms; DELETE FROM kf_accounts; DELETE FROM access_tokens; DELETE FROM apps;',
+        `DELETE FROM component_authorizations; DELETE FROM component_platforms; DELETE FROM kf_headimgs;
+          DELETE FROM kf_accounts; DELETE FROM access_tokens; DELETE FROM apps;`,
       );
     }).immediate();
   }
@@ -193,7 +222,7 @@ class SqliteStore implements Store {
 
   async issueToken(token: TokenRecord): Promise<void> {
     this.db.transaction(() => {
-      this.s.supersede.run(token.issued_at, token.appid, token.family);
+      this.s.supersede.run(token.issued_at, token.appid, token.family, token.component_appid);
       this.insertToken(token);
     }).immediate();
   }
@@ -202,7 +231,7 @@ class SqliteStore implements Store {
     this.s.insertToken.run(...tokenValues(t));
   }
 
-  async findCredential(tokenHash: string): Promise<{ token: TokenRecord; app: AppRecord } | undefined> {
+  async findCredential(tokenHash: string): Promise<Credential | undefined> {
     const row = this.s.findCredential.get(tokenHash) as Row | undefined;
     if (!row) return undefined;
     return credentialFromRow(row);
@@ -253,6 +282,78 @@ class SqliteStore implements Store {
     return (this.s.listKf.all(appid) as Row[]).map(kfAccountFromRow);
   }
 
+  async getKfAccount(appid: string, prefix: string): Promise<KfAccountRecord | undefined> {
+    const row = this.s.getKf.get(appid, prefix) as Row | undefined;
+    return row ? kfAccountFromRow(row) : undefined;
+  }
+
+  async updateKfNick(appid: string, prefix: string, nickname: string, now: number): Promise<boolean> {
+    return this.s.updateNick.run(nickname, now, appid, prefix).changes === 1;
+  }
+
+  async deleteKfAccount(appid: string, prefix: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.s.deleteKf.get(appid, prefix) as { kf_id: number } | undefined;
+      if (row) this.s.deleteImg.run(appid, row.kf_id);
+      return row !== undefined;
+    }).immediate();
+  }
+
+  async setKfHeadImage(appid: string, prefix: string, image: HeadImage, url: (kfId: number) => string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.s.getKf.get(appid, prefix) as Row | undefined;
+      if (!row) return false;
+      const kfId = Number(row.kf_id);
+      this.s.putImg.run(appid, kfId, image.content_type, image.bytes, image.updated_at);
+      this.s.setImgUrl.run(url(kfId), image.updated_at, appid, kfId);
+      return true;
+    }).immediate();
+  }
+
+  async getKfHeadImage(appid: string, kfId: number): Promise<HeadImage | undefined> {
+    const row = this.s.getImg.get(appid, kfId) as Row | undefined;
+    if (!row) return undefined;
+    return { content_type: row.content_type as string, bytes: row.bytes as Buffer, updated_at: Number(row.updated_at) };
+  }
+
+  async inviteWorker<E>(appid: string, prefix: string, inv: Invitation, decide: (s: InviteState) => E | null): Promise<E | null> {
+    return this.db.transaction(() => {
+      const row = this.s.getKf.get(appid, prefix) as Row | undefined;
+      const state: InviteState = {
+        account: row ? kfAccountFromRow(row) : undefined,
+        workerBoundHere: this.s.boundHere.get(appid, inv.invite_wx, prefix) !== undefined,
+        otherInvitations: (this.s.invitedHere.all(appid, inv.invite_wx, prefix) as Row[]).map(kfAccountFromRow),
+        workerBindings: (this.s.bindings.get(inv.invite_wx) as { n: number }).n,
+      };
+      const refusal = decide(state);
+      if (refusal === null) this.s.invite.run(inv.invite_wx, inv.invite_expire_time, inv.now, appid, prefix);
+      return refusal;
+    }).immediate();
+  }
+
+  async answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer> {
+    return this.db.transaction((): InvitationAnswer => {
+      const row = this.s.getKf.get(appid, prefix) as Row | undefined;
+      if (!row) return 'missing';
+      const a = kfAccountFromRow(row);
+      if (!isWaiting(a, nowSeconds)) return 'no_invitation';
+      if (!accept) {
+        this.s.reject.run(appid, prefix);
+        return 'rejected';
+      }
+      if ((this.s.bindings.get(a.invite_wx) as { n: number }).n >= maxBindings) return 'worker_limit';
+      this.s.bind.run(appid, prefix);
+      return 'accepted';
+    }).immediate();
+  }
+
+  async setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'> {
+    const row = this.s.getKf.get(appid, prefix) as Row | undefined;
+    if (!row) return 'missing';
+    if (!row.kf_wx) return 'unbound';
+    return this.s.online.run(status, acceptedCase, appid, prefix).changes === 1 ? 'ok' : 'missing';
+  }
+
   async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {
     return this.s.insertPlatform.run(p.component_appid, p.component_appsecret, p.created_at).changes === 1;
   }
@@ -267,5 +368,9 @@ class SqliteStore implements Store {
 
   async listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]> {
     return (this.s.listAuth.all(componentAppid) as Row[]).map(authorizationFromRow);
+  }
+
+  async deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean> {
+    return this.s.deleteAuth.run(componentAppid, authorizerAppid).changes === 1;
   }
 }

@@ -25,8 +25,11 @@ export interface AppRecord {
 
 export type AppPatch = Partial<Omit<AppRecord, 'appid' | 'created_at' | 'updated_at'>>;
 
-/** `client_credential`: /cgi-bin/token (and admin-issued); `stable`: /cgi-bin/stable_token. */
-export type TokenFamily = 'client_credential' | 'stable';
+/**
+ * `client_credential`: /cgi-bin/token (and admin-issued); `stable`: /cgi-bin/stable_token;
+ * `authorizer`: an authorizer_access_token a third-party platform holds for the app.
+ */
+export type TokenFamily = 'client_credential' | 'stable' | 'authorizer';
 
 export interface TokenRecord {
   /** SHA-256 of the token, hex. The token itself is never stored. */
@@ -39,6 +42,16 @@ export interface TokenRecord {
   revoked_at: number | null;
   /** Stable tokens only: the nonce the token is derived from (see credentials/rules.ts). */
   nonce: string | null;
+  /** Authorizer tokens only: the platform that holds it. */
+  component_appid: string | null;
+}
+
+/** What the hot path reads for a token: the token, its app, and for an authorizer token the sets granted. */
+export interface Credential {
+  token: TokenRecord;
+  app: AppRecord;
+  /** Authorizer tokens: the permission-set ids of the platform's authorization, null when it has none. */
+  funcscope: number[] | null;
 }
 
 export interface StableState {
@@ -71,6 +84,9 @@ export interface KfAccountRecord {
   invite_wx: string | null;
   invite_expire_time: number | null;
   invite_status: string | null;
+  /** 0 offline, 1 online (web). */
+  online_status: number;
+  accepted_case: number;
   created_at: number;
   updated_at: number;
 }
@@ -84,6 +100,32 @@ export interface NewKfAccount {
 }
 
 export type AddKfResult = { result: 'added'; kf_id: number } | { result: 'exists' } | { result: 'limit' };
+
+/** What an invitation is decided on, read under the app's lock (kf.md, inviteworker). */
+export interface InviteState {
+  account: KfAccountRecord | undefined;
+  /** The WeChat ID is bound to another account of this app. */
+  workerBoundHere: boolean;
+  /** Another account of this app has an invitation to this WeChat ID (any status; the rule reads it). */
+  otherInvitations: KfAccountRecord[];
+  /** Accounts bound to this WeChat ID, across all apps. */
+  workerBindings: number;
+}
+
+export interface Invitation {
+  invite_wx: string;
+  /** Unix seconds. */
+  invite_expire_time: number;
+  now: number;
+}
+
+export interface HeadImage {
+  content_type: string;
+  bytes: Buffer;
+  updated_at: number;
+}
+
+export type InvitationAnswer = 'accepted' | 'rejected' | 'missing' | 'no_invitation' | 'worker_limit';
 
 export interface ComponentPlatformRecord {
   component_appid: string;
@@ -119,8 +161,8 @@ export interface Store {
 
   /** Stores a client_credential token; the app's live tokens of that family are superseded at its issue time. */
   issueToken(token: TokenRecord): Promise<void>;
-  /** The token with its app, in one read (the hot path of every call). */
-  findCredential(tokenHash: string): Promise<{ token: TokenRecord; app: AppRecord } | undefined>;
+  /** The token with its app (and an authorizer token's granted sets), in one read: the hot path of every call. */
+  findCredential(tokenHash: string): Promise<Credential | undefined>;
   revokeToken(tokenHash: string, now: number): Promise<boolean>;
   getStableState(appid: string): Promise<StableState>;
   /** Applies a stable-token decision if the state is still at `expectedVersion`; false when it moved. */
@@ -130,6 +172,23 @@ export interface Store {
   addKfAccount(appid: string, account: NewKfAccount, limit: number): Promise<AddKfResult>;
   /** The app's accounts ordered by kf_id. */
   listKfAccounts(appid: string): Promise<KfAccountRecord[]>;
+  getKfAccount(appid: string, prefix: string): Promise<KfAccountRecord | undefined>;
+  /** False when the account does not exist (any more). */
+  updateKfNick(appid: string, prefix: string, nickname: string, now: number): Promise<boolean>;
+  /** Removes the account with its head image; its kf_id is never handed out again. */
+  deleteKfAccount(appid: string, prefix: string): Promise<boolean>;
+  /** Stores the image and sets kf_headimgurl to `url(kf_id)`; false when the account does not exist. */
+  setKfHeadImage(appid: string, prefix: string, image: HeadImage, url: (kfId: number) => string): Promise<boolean>;
+  getKfHeadImage(appid: string, kfId: number): Promise<HeadImage | undefined>;
+  /**
+   * Under the app's lock: reads the invitation state, asks `decide` (a pure rule) and, when it
+   * answers null, stores the waiting invitation. Returns what decide answered.
+   */
+  inviteWorker<E>(appid: string, prefix: string, invitation: Invitation, decide: (s: InviteState) => E | null): Promise<E | null>;
+  /** The invitee's answer. Accepting binds kf_wx unless the worker already has `maxBindings` accounts. */
+  answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer>;
+  /** Sets a bound account's online status; 'unbound' when no worker is bound to it. */
+  setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'>;
 
   /** Creates the platform unless it exists; false when it did. */
   createComponentPlatform(platform: ComponentPlatformRecord): Promise<boolean>;
@@ -137,4 +196,6 @@ export interface Store {
   /** Creates or replaces the authorization of an app for a platform. */
   putAuthorization(auth: AuthorizationRecord): Promise<void>;
   listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]>;
+  /** Ends an authorization; the platform's authorizer tokens for the app answer 40001 from then on. */
+  deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean>;
 }

@@ -28,7 +28,7 @@ const app = (appid: string, over: Partial<AppRecord> = {}): AppRecord => ({
 });
 const token = (hash: string, appid: string, issued: number, over: Partial<TokenRecord> = {}): TokenRecord => ({
   token_hash: hash, appid, family: 'client_credential', issued_at: issued, expires_at: issued + 7_200_000,
-  superseded_at: null, revoked_at: null, nonce: null, ...over,
+  superseded_at: null, revoked_at: null, nonce: null, component_appid: null, ...over,
 });
 const acct = (prefix: string, now = 5) => ({ kf_account: `${prefix}@alias_1`, prefix: prefix.toLowerCase(), nickname: 'N', now });
 
@@ -115,7 +115,7 @@ describe(`Store contract (${BACKEND})`, () => {
     expect(list.map((a) => [a.kf_account, a.kf_id])).toEqual([['A@alias_1', 1001], ['b@alias_1', 1002], ['c@alias_1', 1003], ['d@alias_1', 1004]]);
     expect(list[0]).toEqual({
       appid: 'wx1', kf_account: 'A@alias_1', kf_id: 1001, kf_nick: 'N', kf_headimgurl: '', kf_wx: null, invite_wx: null,
-      invite_expire_time: null, invite_status: null, created_at: 5, updated_at: 5,
+      invite_expire_time: null, invite_status: null, online_status: 0, accepted_case: 0, created_at: 5, updated_at: 5,
     });
   });
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError, type AdminService } from './service.js';
-import { validateAppInput, validateAppPatch, validateSeed } from './validate.js';
+import { APPID, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
 
 export interface AdminDeps {
   admin: AdminService;
@@ -101,10 +101,52 @@ export function adminRoutes(deps: AdminDeps) {
     }));
 
     app.post('/tokens', async (req) => {
-      const { appid } = body(req);
+      const { appid, component_appid } = body(req);
       if (typeof appid !== 'string' || appid === '') throw new AdminError(400, 'appid: required');
-      return admin.issueToken(appid);
+      if (component_appid !== undefined && typeof component_appid !== 'string') throw new AdminError(400, 'component_appid: must be a string');
+      return admin.issueToken(appid, component_appid);
     });
+
+    type KfParams = { appid: string; kf_account: string };
+    for (const answer of ['accept', 'reject'] as const) {
+      app.post<{ Params: KfParams }>(`/apps/:appid/kf_accounts/:kf_account/invitation/${answer}`, async (req) =>
+        admin.answerInvitation(req.params.appid, req.params.kf_account, answer === 'accept'),
+      );
+    }
+    app.put<{ Params: KfParams }>('/apps/:appid/kf_accounts/:kf_account/online', async (req) => {
+      const { status, accepted_case } = body(req);
+      if (status !== 0 && status !== 1) throw new AdminError(400, 'status: must be 0 (offline) or 1 (online, web)');
+      const cases = accepted_case ?? 0;
+      if (!Number.isInteger(cases) || (cases as number) < 0) throw new AdminError(400, 'accepted_case: must be a whole number');
+      return admin.setOnline(req.params.appid, req.params.kf_account, status, cases as number);
+    });
+
+    app.post('/component_platforms', async (req, reply) => {
+      const { component_appid, component_appsecret } = body(req);
+      if (typeof component_appid !== 'string' || !APPID.test(component_appid)) {
+        throw new AdminError(400, 'component_appid: must be "wx" + 16 lower-case hex');
+      }
+      if (component_appsecret !== undefined && (typeof component_appsecret !== 'string' || !/^[0-9a-fA-F]{32}$/.test(component_appsecret))) {
+        throw new AdminError(400, 'component_appsecret: must be 32 hex characters');
+      }
+      return reply.code(201).send(await admin.createPlatform(component_appid, component_appsecret));
+    });
+    type PlatformParams = { component_appid: string };
+    app.post<{ Params: PlatformParams }>('/component_platforms/:component_appid/authorizations', async (req) => {
+      const { authorizer_appid, funcscope_category_ids: ids } = body(req);
+      if (typeof authorizer_appid !== 'string') throw new AdminError(400, 'authorizer_appid: required');
+      if (!Array.isArray(ids) || !ids.every((n) => Number.isInteger(n) && n > 0)) {
+        throw new AdminError(400, 'funcscope_category_ids: must be a list of positive integers');
+      }
+      return admin.authorize(req.params.component_appid, authorizer_appid, ids as number[]);
+    });
+    app.delete<{ Params: PlatformParams & { appid: string } }>(
+      '/component_platforms/:component_appid/authorizations/:appid',
+      async (req, reply) => {
+        await admin.revokeAuthorization(req.params.component_appid, req.params.appid);
+        return reply.code(204).send();
+      },
+    );
     app.post('/tokens/revoke', async (req, reply) => {
       const { access_token } = body(req);
       if (typeof access_token !== 'string' || access_token === '') throw new AdminError(400, 'access_token: required');

@@ -4,6 +4,7 @@ import type { Random } from '../../platform/random.js';
 import type { AppRecord, KfAccountRecord, Store } from '../../store/store.js';
 import type { AccessTokenAnswer, CredentialsService } from '../credentials/service.js';
 import { KF_ACCOUNT_LIMIT, checkNickname, parseKfAccount } from '../kf/rules.js';
+import type { KfService } from '../kf/service.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
 
 /** An admin API failure: an HTTP status and a message naming the field. */
@@ -41,6 +42,7 @@ export class AdminService {
     private readonly clock: DeploymentClock,
     private readonly random: Random,
     private readonly credentials: CredentialsService,
+    private readonly kf: KfService,
     private readonly forbiddenWords: readonly string[],
   ) {}
 
@@ -137,9 +139,70 @@ export class AdminService {
     return { secret: app.secret };
   }
 
-  async issueToken(appid: string): Promise<AccessTokenAnswer> {
+  /** A /cgi-bin/token-family token, or with a platform an authorizer_access_token of it (the app must have authorized it). */
+  async issueToken(appid: string, componentAppid?: string): Promise<AccessTokenAnswer> {
     await this.getApp(appid);
-    return this.credentials.issueAccessToken(appid);
+    if (componentAppid === undefined) return this.credentials.issueAccessToken(appid);
+    const auths = await this.store.listAuthorizations(componentAppid);
+    if (!auths.some((a) => a.authorizer_appid === appid)) {
+      throw new AdminError(409, `component_appid: ${appid} has not authorized platform ${componentAppid}`);
+    }
+    return this.credentials.issueAuthorizerToken(appid, componentAppid);
+  }
+
+  /** The account a path names (`/kf_accounts/{kf_account}`): 404 unless it is on the app. */
+  private async account(appid: string, kfAccount: string): Promise<{ app: AppRecord; prefix: string }> {
+    const app = await this.getApp(appid);
+    const prefix = parseKfAccount(kfAccount, app);
+    const found = prefix.ok ? await this.store.getKfAccount(appid, prefix.value) : undefined;
+    if (!prefix.ok || !found) throw new AdminError(404, `kf_account: no account ${kfAccount} on ${appid}`);
+    return { app, prefix: prefix.value };
+  }
+
+  private async accountRecord(appid: string, prefix: string): Promise<KfAccountRecord> {
+    const found = await this.store.getKfAccount(appid, prefix);
+    if (!found) throw new AdminError(404, 'kf_account: the account is gone');
+    return found;
+  }
+
+  /** The invitee accepts or rejects a waiting invitation. */
+  async answerInvitation(appid: string, kfAccount: string, accept: boolean): Promise<KfAccountRecord> {
+    const { app, prefix } = await this.account(appid, kfAccount);
+    const answer = await this.kf.answerInvitation(app, prefix, accept);
+    if (answer === 'missing') throw new AdminError(404, 'kf_account: the account is gone');
+    if (answer === 'no_invitation') throw new AdminError(409, 'kf_account: no waiting invitation on this account');
+    if (answer === 'worker_limit') throw new AdminError(409, 'invite_wx: the worker is already bound to 5 accounts');
+    return this.accountRecord(appid, prefix);
+  }
+
+  async setOnline(appid: string, kfAccount: string, status: number, acceptedCase: number): Promise<KfAccountRecord> {
+    const { app, prefix } = await this.account(appid, kfAccount);
+    const answer = await this.kf.setOnline(app, prefix, status, acceptedCase);
+    if (answer === 'missing') throw new AdminError(404, 'kf_account: the account is gone');
+    if (answer === 'unbound') throw new AdminError(409, 'kf_account: no worker is bound to this account');
+    return this.accountRecord(appid, prefix);
+  }
+
+  async createPlatform(componentAppid: string, secret: string | undefined) {
+    const record = { component_appid: componentAppid, component_appsecret: secret ?? this.newSecret(), created_at: this.clock.now() };
+    if (!(await this.store.createComponentPlatform(record))) throw new AdminError(409, `component_appid: ${componentAppid} exists`);
+    return { component_appid: record.component_appid, component_appsecret: record.component_appsecret };
+  }
+
+  /** Authorizes (or re-authorizes with new sets) an app for a platform. Authorization codes come with the platform issue. */
+  async authorize(componentAppid: string, authorizerAppid: string, sets: number[]) {
+    if (!(await this.store.getComponentPlatform(componentAppid))) throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
+    await this.getApp(authorizerAppid);
+    await this.store.putAuthorization({
+      component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets, created_at: this.clock.now(),
+    });
+    return { component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets };
+  }
+
+  async revokeAuthorization(componentAppid: string, authorizerAppid: string): Promise<void> {
+    if (!(await this.store.deleteAuthorization(componentAppid, authorizerAppid))) {
+      throw new AdminError(404, `authorizer_appid: ${authorizerAppid} has no authorization for ${componentAppid}`);
+    }
   }
 
   async revokeToken(accessToken: string): Promise<void> {

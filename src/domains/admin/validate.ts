@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { APP_TYPES, type AppType } from '../../store/store.js';
+import { WECHAT_ID } from '../kf/rules.js';
 
 /**
  * Hand-written validation of the operator's documents (seed file, admin app bodies), shared by the
@@ -41,8 +42,6 @@ export interface SeedDocument {
 
 export const APPID = /^wx[0-9a-f]{16}$/;
 const SECRET = /^[0-9a-fA-F]{32}$/;
-/** A WeChat ID: 6–20 of A-Za-z0-9_-, starting with a letter. */
-export const WECHAT_ID = /^[A-Za-z][A-Za-z0-9_-]{5,19}$/;
 const ORIGINAL_ID = /^gh_[0-9a-f]{12}$/;
 
 const APP_FIELD_KEYS = ['secret', 'type', 'certified', 'alias', 'original_id', 'kf_enabled', 'ip_whitelist', 'secret_frozen'];

@@ -1,5 +1,5 @@
 import type { ErrName } from '../../wire/errcodes.js';
-import type { AppRecord, StableState, TokenRecord } from '../../store/store.js';
+import type { AppRecord, Credential, StableState, TokenRecord } from '../../store/store.js';
 
 /** Every access token lives 7200 s (credentials.md). */
 export const TOKEN_TTL_MS = 7200_000;
@@ -21,6 +21,21 @@ export function tokenStatus(token: TokenRecord | undefined, now: number): ErrNam
   if (token.superseded_at !== null && now >= token.superseded_at + SUPERSEDE_GRACE_MS) return 'INVALID_CREDENTIAL';
   if (now >= token.expires_at) return 'ACCESS_TOKEN_EXPIRED';
   return null;
+}
+
+/**
+ * Checks 4 and 5 for a credential: an authorizer token whose platform no longer holds an
+ * authorization of the app answers 40001 at once (component.md).
+ */
+export function credentialStatus(c: Credential | undefined, now: number): ErrName | null {
+  if (c && c.token.family === 'authorizer' && c.funcscope === null) return 'INVALID_CREDENTIAL';
+  return tokenStatus(c?.token, now);
+}
+
+/** Check 7: an authorizer token needs one of the endpoint's permission sets; an app's own token always passes. */
+export function permitsComponent(c: Credential, sets: readonly number[]): boolean {
+  if (c.token.family !== 'authorizer') return true;
+  return (c.funcscope ?? []).some((id) => sets.includes(id));
 }
 
 export interface TokenRequest {

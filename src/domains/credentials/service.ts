@@ -1,9 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
-import type { AppRecord, Store, TokenRecord } from '../../store/store.js';
+import type { AppRecord, Credential, Store, TokenRecord, TokenFamily } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
 import {
-  TOKEN_TTL_MS, checkTokenRequest, decideStable, expiresIn, ipAllowed, plainIp, tokenStatus, type TokenRequest,
+  TOKEN_TTL_MS, checkTokenRequest, credentialStatus, decideStable, expiresIn, ipAllowed, plainIp, type TokenRequest,
 } from './rules.js';
 import { deriveStableToken, hashToken, newAccessToken, newStableNonce, secretsEqual } from './tokens.js';
 
@@ -12,10 +12,7 @@ export interface AccessTokenAnswer {
   expires_in: number;
 }
 
-export interface Caller {
-  app: AppRecord;
-  token: TokenRecord;
-}
+export type Caller = Credential;
 
 /** How many times a stable-token call retries when another call moved the app's state first. */
 const STABLE_CAS_ATTEMPTS = 20;
@@ -31,7 +28,7 @@ export class CredentialsService {
   async authenticate(accessToken: unknown): Promise<Caller> {
     if (typeof accessToken !== 'string' || accessToken === '') throw new WxError('ACCESS_TOKEN_MISSING');
     const found = await this.store.findCredential(hashToken(accessToken));
-    const err = tokenStatus(found?.token, this.clock.now());
+    const err = credentialStatus(found, this.clock.now());
     if (err !== null || !found) throw new WxError(err ?? 'INVALID_CREDENTIAL');
     return found;
   }
@@ -50,11 +47,20 @@ export class CredentialsService {
 
   /** A new `/cgi-bin/token`-family token; the app's previous one of that family is superseded. */
   async issueAccessToken(appid: string): Promise<AccessTokenAnswer> {
+    return this.issue(appid, 'client_credential', null);
+  }
+
+  /** A new authorizer_access_token of a platform for an app; its previous one for that platform is superseded. */
+  async issueAuthorizerToken(appid: string, componentAppid: string): Promise<AccessTokenAnswer> {
+    return this.issue(appid, 'authorizer', componentAppid);
+  }
+
+  private async issue(appid: string, family: TokenFamily, componentAppid: string | null): Promise<AccessTokenAnswer> {
     const now = this.clock.now();
     const token = newAccessToken(this.random);
     await this.store.issueToken({
-      token_hash: hashToken(token), appid, family: 'client_credential', issued_at: now,
-      expires_at: now + TOKEN_TTL_MS, superseded_at: null, revoked_at: null, nonce: null,
+      token_hash: hashToken(token), appid, family, issued_at: now, expires_at: now + TOKEN_TTL_MS,
+      superseded_at: null, revoked_at: null, nonce: null, component_appid: componentAppid,
     });
     return { access_token: token, expires_in: TOKEN_TTL_MS / 1000 };
   }
@@ -80,7 +86,7 @@ export class CredentialsService {
       const token = deriveStableToken(app.secret, nonce);
       const record: TokenRecord = {
         token_hash: hashToken(token), appid: app.appid, family: 'stable', issued_at: now,
-        expires_at: now + TOKEN_TTL_MS, superseded_at: null, revoked_at: null, nonce,
+        expires_at: now + TOKEN_TTL_MS, superseded_at: null, revoked_at: null, nonce, component_appid: null,
       };
       const written = await this.store.writeStable(app.appid, {
         expectedVersion: state.version, token: record, revokeOthersAt: decision.revokeOthers ? now : null,

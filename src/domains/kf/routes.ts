@@ -1,33 +1,59 @@
 import type { FastifyInstance } from 'fastify';
-import { registerWechatEndpoint, type WechatDeps } from '../../http/wechat.js';
+import { registerWechatEndpoint, type WechatCall, type WechatDeps, type WechatEndpoint } from '../../http/wechat.js';
 import { OK_BODY } from '../../wire/envelope.js';
-import { mayManageKf } from './rules.js';
+import { KF_PERMISSION_SETS, mayManageKf, mayManageWorkers } from './rules.js';
 import type { KfService } from './service.js';
 
-export function kfRoutes(deps: WechatDeps & { kf: KfService }) {
-  return async function routes(app: FastifyInstance): Promise<void> {
-    registerWechatEndpoint(app, deps, {
-      name: '/customservice/kfaccount/add',
-      paths: ['/customservice/kfaccount/add'],
-      methods: ['POST'],
-      hint: true,
-      accessToken: true,
-      allows: mayManageKf,
-      jsonBody: true,
-      handle: async ({ caller, body }) => {
-        await deps.kf.add(caller!.app, body);
-        return OK_BODY;
-      },
-    });
-    registerWechatEndpoint(app, deps, {
-      name: '/cgi-bin/customservice/getkflist',
-      paths: ['/cgi-bin/customservice/getkflist', '/customservice/getkflist'],
-      methods: ['GET'],
-      hint: true,
-      accessToken: true,
-      allows: mayManageKf,
-      jsonBody: false,
-      handle: async ({ caller }) => deps.kf.list(caller!.app),
-    });
+export type KfDeps = WechatDeps & { kf: KfService };
+
+/** The kf family's shape: an access token, the hint, 48001 by account type, 61007 by permission set. */
+export function kfEndpoint(
+  name: keyof typeof KF_PERMISSION_SETS,
+  ep: Pick<WechatEndpoint, 'paths' | 'methods' | 'jsonBody'> & { workers?: boolean; handle: (c: WechatCall) => Promise<unknown> },
+): WechatEndpoint {
+  return {
+    name: ep.paths[0] as string,
+    hint: true,
+    accessToken: true,
+    allows: ep.workers ? mayManageWorkers : mayManageKf,
+    permissionSets: KF_PERMISSION_SETS[name],
+    ...ep,
+  };
+}
+
+export function kfRoutes(deps: KfDeps) {
+  const { kf } = deps;
+  const app = (c: WechatCall) => c.caller!.app;
+  const endpoints: WechatEndpoint[] = [
+    kfEndpoint('add', {
+      paths: ['/customservice/kfaccount/add'], methods: ['POST'], jsonBody: true,
+      handle: async (c) => (await kf.add(app(c), c.body), OK_BODY),
+    }),
+    kfEndpoint('update', {
+      paths: ['/customservice/kfaccount/update'], methods: ['POST'], jsonBody: true,
+      handle: async (c) => (await kf.update(app(c), c.body), OK_BODY),
+    }),
+    // GET with kf_account in the query (old docs, SDKs), POST with it in the JSON body (new docs);
+    // a POST that names it in the query needs no body.
+    kfEndpoint('del', {
+      paths: ['/customservice/kfaccount/del'], methods: ['GET', 'POST'],
+      jsonBody: (method, query) => method === 'POST' && query.kf_account === undefined,
+      handle: async (c) => (await kf.del(app(c), c.body.kf_account ?? c.query.kf_account), OK_BODY),
+    }),
+    kfEndpoint('getkflist', {
+      paths: ['/cgi-bin/customservice/getkflist', '/customservice/getkflist'], methods: ['GET'], jsonBody: false,
+      handle: (c) => kf.list(app(c)),
+    }),
+    kfEndpoint('getonlinekflist', {
+      paths: ['/cgi-bin/customservice/getonlinekflist', '/customservice/getonlinekflist'], methods: ['GET'], jsonBody: false,
+      handle: (c) => kf.listOnline(app(c)),
+    }),
+    kfEndpoint('inviteworker', {
+      paths: ['/customservice/kfaccount/inviteworker'], methods: ['POST'], jsonBody: true, workers: true,
+      handle: async (c) => (await kf.invite(app(c), c.body), OK_BODY),
+    }),
+  ];
+  return async function routes(instance: FastifyInstance): Promise<void> {
+    for (const ep of endpoints) registerWechatEndpoint(instance, deps, ep);
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrName } from '../../wire/errcodes.js';
-import type { AppRecord, KfAccountRecord } from '../../store/store.js';
+import { isWaiting } from '../../store/rows.js';
+import type { AppRecord, InviteState, KfAccountRecord } from '../../store/store.js';
 
 /** An app holds at most 100 kf accounts (addkfaccount.md, row 13). */
 export const KF_ACCOUNT_LIMIT = 100;
@@ -63,6 +64,70 @@ export function checkNickname(value: unknown, forbiddenWords: readonly string[])
   return { ok: true, value };
 }
 
+/** A WeChat ID (微信号): 6–20 of A-Za-z0-9_-, starting with a letter. */
+export const WECHAT_ID = /^[A-Za-z][A-Za-z0-9_-]{5,19}$/;
+
+export function isWechatId(value: unknown): value is string {
+  return typeof value === 'string' && WECHAT_ID.test(value);
+}
+
+/** A worker (WeChat user) may be bound to at most 5 kf accounts, across all apps. */
+export const MAX_WORKER_BINDINGS = 5;
+/** An invitation waits 7 days for its answer (wxkf's decision; WeChat does not publish it). */
+export const INVITATION_TTL_S = 7 * 86_400;
+
+/**
+ * inviteworker's rules after the account was found, in kf.md's order: 65401 (gone meanwhile),
+ * 65412 bound, 65411 a waiting invitation on this account, 65407 the worker is bound to another
+ * account of this app, 65408 the worker has a waiting invitation on another account of this app,
+ * 65410 the worker is bound to 5 accounts already.
+ */
+export function decideInvitation(s: InviteState, nowSeconds: number): ErrName | null {
+  if (!s.account) return 'KF_ACCOUNT_NOT_FOUND';
+  if (s.account.kf_wx) return 'KF_ACCOUNT_BOUND';
+  if (isWaiting(s.account, nowSeconds)) return 'KF_INVITATION_EXISTS';
+  if (s.workerBoundHere) return 'KF_WORKER_ALREADY';
+  if (s.otherInvitations.some((a) => isWaiting(a, nowSeconds))) return 'KF_ALREADY_INVITED';
+  if (s.workerBindings >= MAX_WORKER_BINDINGS) return 'KF_WORKER_BOUND_TOO_MANY';
+  return null;
+}
+
+/** uploadheadimg reads at most this much of `media`: over 5 MB is 40009. */
+export const HEADIMG_MAX_BYTES = 5 * 1024 * 1024;
+
+/** The image's kind from its first bytes (never its name): JPEG or PNG, else undefined (40005). */
+export function sniffImage(bytes: Uint8Array): 'image/jpeg' | 'image/png' | undefined {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
+  return undefined;
+}
+
+/** The permission sets (funcscope ids) an authorizer token needs one of, per interface (kf.md). */
+export const KF_PERMISSION_SETS = {
+  add: [1, 6, 19, 100, 101],
+  update: [1, 6, 100, 101],
+  del: [1, 6, 19, 100, 101],
+  uploadheadimg: [1, 6, 100, 101],
+  getkflist: [1, 6, 19, 100, 101],
+  getonlinekflist: [1, 6, 19, 100, 101],
+  inviteworker: [1, 6, 100, 101],
+} as const;
+
+export interface KfOnlineItem {
+  kf_account: string;
+  status: number;
+  kf_id: string;
+  accepted_case: number;
+}
+
+/** getonlinekflist lists bound accounts a worker has set online. */
+export function kfOnlineItems(accounts: readonly KfAccountRecord[]): KfOnlineItem[] {
+  return accounts
+    .filter((a) => a.kf_wx && a.online_status !== 0)
+    .map((a) => ({ kf_account: a.kf_account, status: a.online_status, kf_id: String(a.kf_id), accepted_case: a.accepted_case }));
+}
+
 export interface KfListItem {
   kf_account: string;
   kf_headimgurl: string;
@@ -89,7 +154,7 @@ export function kfListItem(a: KfAccountRecord, nowMs: number): KfListItem {
   else if (a.invite_wx && a.invite_expire_time !== null && a.invite_status) {
     item.invite_wx = a.invite_wx;
     item.invite_expire_time = a.invite_expire_time;
-    const expired = a.invite_status === 'waiting' && nowMs >= a.invite_expire_time * 1000;
+    const expired = a.invite_status === 'waiting' && !isWaiting(a, Math.floor(nowMs / 1000));
     item.invite_status = expired ? 'expired' : a.invite_status;
   }
   return item;

@@ -1,7 +1,13 @@
 import type { Clock } from '../../platform/clock.js';
-import type { AppRecord, Store } from '../../store/store.js';
+import type { AppRecord, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
-import { KF_ACCOUNT_LIMIT, checkNickname, kfListItem, parseKfAccount, type KfListItem } from './rules.js';
+import {
+  HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ACCOUNT_LIMIT, MAX_WORKER_BINDINGS, checkNickname, decideInvitation, isWechatId,
+  kfListItem, kfOnlineItems, parseKfAccount, sniffImage, type KfListItem, type KfOnlineItem,
+} from './rules.js';
+
+/** What uploadheadimg found in the multipart body, read at most up to the 5 MB limit. */
+export type MediaPart = { bytes: Buffer } | 'missing' | 'too_large';
 
 export class KfService {
   constructor(
@@ -10,25 +16,124 @@ export class KfService {
     private readonly forbiddenWords: readonly string[],
   ) {}
 
+  private enabled(app: AppRecord): void {
+    if (!app.kf_enabled) throw new WxError('KF_NOT_ENABLED');
+  }
+
+  /** 65404 for a malformed kf_account, else its PREFIX. */
+  private prefixOf(app: AppRecord, kfAccount: unknown): string {
+    const prefix = parseKfAccount(kfAccount, app);
+    if (!prefix.ok) throw new WxError(prefix.err);
+    return prefix.value;
+  }
+
+  /** 65404 / 65401: the account named by kf_account, on this app. */
+  private async existing(app: AppRecord, kfAccount: unknown): Promise<KfAccountRecord> {
+    const account = await this.store.getKfAccount(app.appid, this.prefixOf(app, kfAccount));
+    if (!account) throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    return account;
+  }
+
+  private nickname(value: unknown): string {
+    const nickname = checkNickname(value, this.forbiddenWords);
+    if (!nickname.ok) throw new WxError(nickname.err);
+    return nickname.value;
+  }
+
   /** Rows 9–14 of addkfaccount.md; the count and uniqueness rules are enforced atomically by the store. */
   async add(app: AppRecord, body: Record<string, unknown>): Promise<void> {
-    if (!app.kf_enabled) throw new WxError('KF_NOT_ENABLED');
-    const prefix = parseKfAccount(body.kf_account, app);
-    if (!prefix.ok) throw new WxError(prefix.err);
-    const nickname = checkNickname(body.nickname, this.forbiddenWords);
-    if (!nickname.ok) throw new WxError(nickname.err);
+    this.enabled(app);
+    const prefix = this.prefixOf(app, body.kf_account);
+    const nickname = this.nickname(body.nickname);
     const result = await this.store.addKfAccount(
       app.appid,
-      { kf_account: body.kf_account as string, prefix: prefix.value, nickname: nickname.value, now: this.clock.now() },
+      { kf_account: body.kf_account as string, prefix, nickname, now: this.clock.now() },
       KF_ACCOUNT_LIMIT,
     );
     if (result.result === 'exists') throw new WxError('KF_ACCOUNT_EXISTS');
     if (result.result === 'limit') throw new WxError('KF_ACCOUNT_LIMIT');
   }
 
+  /** update: 65400, 65404, 65401, 65403; changes kf_nick only. */
+  async update(app: AppRecord, body: Record<string, unknown>): Promise<void> {
+    this.enabled(app);
+    const account = await this.existing(app, body.kf_account);
+    const nickname = this.nickname(body.nickname);
+    const prefix = this.prefixOf(app, account.kf_account);
+    if (!(await this.store.updateKfNick(app.appid, prefix, nickname, this.clock.now()))) {
+      throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    }
+  }
+
+  /** del: 65400, 65404, 65401. */
+  async del(app: AppRecord, kfAccount: unknown): Promise<void> {
+    this.enabled(app);
+    const prefix = this.prefixOf(app, kfAccount);
+    if (!(await this.store.deleteKfAccount(app.appid, prefix))) throw new WxError('KF_ACCOUNT_NOT_FOUND');
+  }
+
+  /**
+   * uploadheadimg: 65400; 65401 (no such account, a malformed or missing kf_account too); 41005 no
+   * `media`; 40009 over 5 MB; 40005 not JPEG or PNG by its bytes. `url` makes the address that serves it.
+   */
+  async uploadHeadImage(
+    app: AppRecord,
+    kfAccount: unknown,
+    readMedia: () => Promise<MediaPart>,
+    url: (kfId: number, version: number) => string,
+  ): Promise<void> {
+    this.enabled(app);
+    const prefix = parseKfAccount(kfAccount, app);
+    const account = prefix.ok ? await this.store.getKfAccount(app.appid, prefix.value) : undefined;
+    if (!prefix.ok || !account) throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    const media = await readMedia();
+    if (media === 'missing') throw new WxError('MEDIA_DATA_MISSING');
+    if (media === 'too_large' || media.bytes.length > HEADIMG_MAX_BYTES) throw new WxError('INVALID_IMAGE_SIZE');
+    const contentType = sniffImage(media.bytes);
+    if (!contentType) throw new WxError('INVALID_FILE_TYPE');
+    const now = this.clock.now();
+    const image: HeadImage = { content_type: contentType, bytes: media.bytes, updated_at: now };
+    if (!(await this.store.setKfHeadImage(app.appid, prefix.value, image, (kfId) => url(kfId, now)))) {
+      throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    }
+  }
+
+  headImage(appid: string, kfId: number): Promise<HeadImage | undefined> {
+    return this.store.getKfHeadImage(appid, kfId);
+  }
+
+  /** inviteworker: 65400; 65404/65401; 65409; then, under the app's lock, 65412, 65411, 65407, 65408, 65410. */
+  async invite(app: AppRecord, body: Record<string, unknown>): Promise<void> {
+    this.enabled(app);
+    const account = await this.existing(app, body.kf_account);
+    if (!isWechatId(body.invite_wx)) throw new WxError('KF_WECHAT_ACCOUNT_INVALID');
+    const nowMs = this.clock.now();
+    const now = Math.floor(nowMs / 1000);
+    const refusal = await this.store.inviteWorker(
+      app.appid,
+      this.prefixOf(app, account.kf_account),
+      { invite_wx: body.invite_wx, invite_expire_time: now + INVITATION_TTL_S, now: nowMs },
+      (state) => decideInvitation(state, now),
+    );
+    if (refusal !== null) throw new WxError(refusal);
+  }
+
   async list(app: AppRecord): Promise<{ kf_list: KfListItem[] }> {
     const now = this.clock.now();
     const accounts = await this.store.listKfAccounts(app.appid);
     return { kf_list: accounts.map((a) => kfListItem(a, now)) };
+  }
+
+  async listOnline(app: AppRecord): Promise<{ kf_online_list: KfOnlineItem[] }> {
+    return { kf_online_list: kfOnlineItems(await this.store.listKfAccounts(app.appid)) };
+  }
+
+  /** The invitee's side (admin API): accept binds the worker, reject marks the invitation rejected. */
+  answerInvitation(app: AppRecord, prefix: string, accept: boolean) {
+    return this.store.answerInvitation(app.appid, prefix, accept, Math.floor(this.clock.now() / 1000), MAX_WORKER_BINDINGS);
+  }
+
+  setOnline(app: AppRecord, prefix: string, status: number, acceptedCase: number) {
+    return this.store.setKfOnline(app.appid, prefix, status, acceptedCase);
   }
 }

@@ -11,7 +11,7 @@ import type { StableState, TokenRecord } from '../../../src/store/store.js';
 const T0 = 1_800_000_000_000;
 const token = (over: Partial<TokenRecord> = {}): TokenRecord => ({
   token_hash: 'h', appid: 'wx1', family: 'client_credential', issued_at: T0, expires_at: T0 + TOKEN_TTL_MS,
-  superseded_at: null, revoked_at: null, nonce: null, ...over,
+  superseded_at: null, revoked_at: null, nonce: null, component_appid: null, ...over,
 });
 
 describe('tokenStatus', () => {

@@ -116,7 +116,7 @@ describe('who may manage kf accounts', () => {
 describe('kfListItem', () => {
   const base: KfAccountRecord = {
     appid: 'wx1', kf_account: 'a@x', kf_id: 1001, kf_nick: 'A', kf_headimgurl: '', kf_wx: null, invite_wx: null,
-    invite_expire_time: null, invite_status: null, created_at: 0, updated_at: 0,
+    invite_expire_time: null, invite_status: null, online_status: 0, accepted_case: 0, created_at: 0, updated_at: 0,
   };
   it('kf_id is a string; no kf_wx or invite fields when neither exists', () => {
     expect(kfListItem(base, 0)).toEqual({ kf_account: 'a@x', kf_headimgurl: '', kf_id: '1001', kf_nick: 'A' });
