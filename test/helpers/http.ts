@@ -40,8 +40,8 @@ export interface RequestOptions {
 /** One raw HTTP request, as an SDK would make it. */
 export async function call(base: string, path: string, opts: RequestOptions = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...opts.headers };
-  let body: string | Uint8Array | undefined;
-  if (typeof opts.body === 'string' || opts.body instanceof Uint8Array) body = opts.body;
+  let body: string | Uint8Array | FormData | undefined;
+  if (typeof opts.body === 'string' || opts.body instanceof Uint8Array || opts.body instanceof FormData) body = opts.body;
   else if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
