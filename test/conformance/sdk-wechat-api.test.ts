@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../helpers/admin.js';
 import { APPS, SECRET, SEED } from '../helpers/fixtures.js';
@@ -12,6 +15,10 @@ interface WechatApi {
   getLatestToken(cb: (err: Error | null, token: { accessToken: string }) => void): void;
   addKfAccount(account: string, nick: string, password: string, cb: (err: (Error & { code?: number }) | null, data: unknown) => void): void;
   getCustomServiceList(cb: (err: Error | null, data: { kf_list: Record<string, string>[] }) => void): void;
+  updateKfAccount(account: string, nick: string, password: string, cb: (err: Error | null, data: unknown) => void): void;
+  deleteKfAccount(account: string, cb: (err: Error | null, data: unknown) => void): void;
+  setKfAccountAvatar(account: string, file: string, cb: (err: Error | null, data: unknown) => void): void;
+  getOnlineCustomServiceList(cb: (err: Error | null, data: { kf_online_list: unknown[] }) => void): void;
 }
 const API = require('wechat-api') as new (appid: string, secret: string) => WechatApi;
 
@@ -55,5 +62,29 @@ describe('SDK: node wechat-api against wxkf', () => {
     api.endpoint = t.baseUrl;
     const err = await promisify((cb) => api.getLatestToken(cb)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 40125 });
+  });
+
+  it('updates, uploads a head image, lists online accounts and deletes, as the SDK calls them', async () => {
+    const api = new API(APPS.service.appid, SECRET);
+    api.endpoint = t.baseUrl;
+    await promisify((cb) => api.addKfAccount('sdk3@kf_alias1', 'three', 'pw', cb));
+    await promisify((cb) => api.updateKfAccount('sdk3@kf_alias1', '第三', 'pw', cb));
+    const dir = mkdtempSync(join(tmpdir(), 'wxkf-sdk-'));
+    try {
+      const file = join(dir, 'avatar.png');
+      writeFileSync(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(512)]));
+      await promisify((cb) => api.setKfAccountAvatar('sdk3@kf_alias1', file, cb));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const list = await promisify<{ kf_list: Record<string, string>[] }>((cb) => api.getCustomServiceList(cb));
+    const three = list.kf_list.find((a) => a.kf_account === 'sdk3@kf_alias1');
+    expect(three?.kf_nick).toBe('第三');
+    expect(three?.kf_headimgurl).toMatch(/\/kf\/headimg\//);
+    const online = await promisify<{ kf_online_list: unknown[] }>((cb) => api.getOnlineCustomServiceList(cb));
+    expect(online).toEqual({ kf_online_list: [] });
+    await promisify((cb) => api.deleteKfAccount('sdk3@kf_alias1', cb));
+    const after = await promisify<{ kf_list: Record<string, string>[] }>((cb) => api.getCustomServiceList(cb));
+    expect(after.kf_list.some((a) => a.kf_account === 'sdk3@kf_alias1')).toBe(false);
   });
 });
