@@ -10,6 +10,7 @@ import pg from 'pg';
 // PostgreSQL when BARE_PG_URL is set.
 const app = Fastify({ logger: false });
 app.post('/customservice/kfaccount/add', async () => ({ errcode: 0, errmsg: 'ok' }));
+app.get('/cgi-bin/customservice/getkflist', async () => ({ errcode: 0, errmsg: 'ok' }));
 
 const pgUrl = process.env.BARE_PG_URL;
 if (pgUrl) {

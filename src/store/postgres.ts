@@ -139,7 +139,9 @@ class PostgresStore implements Store {
 
   async createApp(app: AppRecord): Promise<boolean> {
     const r = await this.pool.query(
-      `INSERT INTO apps (${APP_COLS}) VALUES (${params(11)}) ON CONFLICT (appid) DO NOTHING`,
+      // kf_version starts anywhere (see the SQLite store): a re-made app must not repeat old versions.
+      `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (${params(11)}, floor(random() * 1000000000000))
+        ON CONFLICT (appid) DO NOTHING`,
       appValues(app, (b) => b),
     );
     return r.rowCount === 1;
@@ -252,26 +254,40 @@ class PostgresStore implements Store {
     return row ? kfAccountFromRow(row) : undefined;
   }
 
+  /**
+   * A change to an app's kf accounts: the app's row is locked first (by bumping its kf_version),
+   * always in that order, so changes to one app queue up instead of deadlocking.
+   */
+  private kfChange<T>(appid: string, change: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.tx(async (c) => {
+      await c.query('UPDATE apps SET kf_version = kf_version + 1 WHERE appid = $1', [appid]);
+      return change(c);
+    });
+  }
+
   async updateKfNick(appid: string, prefix: string, nickname: string, now: number): Promise<boolean> {
-    const r = await this.pool.query(
-      'UPDATE kf_accounts SET kf_nick = $1, updated_at = $2 WHERE appid = $3 AND prefix = $4',
-      [nickname, now, appid, prefix],
-    );
-    return r.rowCount === 1;
+    return this.kfChange(appid, async (c) => {
+      const r = await c.query('UPDATE kf_accounts SET kf_nick = $3, updated_at = $4 WHERE appid = $1 AND prefix = $2', [
+        appid, prefix, nickname, now,
+      ]);
+      return r.rowCount === 1;
+    });
   }
 
   async deleteKfAccount(appid: string, prefix: string): Promise<boolean> {
-    const r = await this.pool.query(
-      `WITH gone AS (DELETE FROM kf_accounts WHERE appid = $1 AND prefix = $2 RETURNING appid, kf_id),
-        img AS (DELETE FROM kf_headimgs h USING gone WHERE h.appid = gone.appid AND h.kf_id = gone.kf_id)
-        SELECT 1 FROM gone`,
-      [appid, prefix],
-    );
-    return r.rowCount === 1;
+    return this.kfChange(appid, async (c) => {
+      const r = await c.query(
+        `WITH gone AS (DELETE FROM kf_accounts WHERE appid = $1 AND prefix = $2 RETURNING appid, kf_id),
+          img AS (DELETE FROM kf_headimgs h USING gone WHERE h.appid = gone.appid AND h.kf_id = gone.kf_id)
+          SELECT 1 FROM gone`,
+        [appid, prefix],
+      );
+      return r.rowCount === 1;
+    });
   }
 
   async setKfHeadImage(appid: string, prefix: string, image: HeadImage, url: (kfId: number) => string): Promise<boolean> {
-    return this.tx(async (c) => {
+    return this.kfChange(appid, async (c) => {
       const row = (await c.query('SELECT kf_id FROM kf_accounts WHERE appid = $1 AND prefix = $2 FOR UPDATE', [appid, prefix]))
         .rows[0] as Row | undefined;
       if (!row) return false;
@@ -298,9 +314,8 @@ class PostgresStore implements Store {
   }
 
   async inviteWorker<E>(appid: string, prefix: string, inv: Invitation, decide: (s: InviteState) => E | null): Promise<E | null> {
-    return this.tx(async (c) => {
-      // The app's row lock: two invitations on one app are decided one after the other.
-      await c.query('SELECT 1 FROM apps WHERE appid = $1 FOR UPDATE', [appid]);
+    // The app's row lock: two invitations on one app are decided one after the other.
+    return this.kfChange(appid, async (c) => {
       const q = async (sql: string, v: unknown[]) => (await c.query(sql, v)).rows as Row[];
       const [row] = await q('SELECT * FROM kf_accounts WHERE appid = $1 AND prefix = $2', [appid, prefix]);
       const state: InviteState = {
@@ -324,7 +339,7 @@ class PostgresStore implements Store {
   }
 
   async answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer> {
-    return this.tx(async (c): Promise<InvitationAnswer> => {
+    return this.kfChange(appid, async (c): Promise<InvitationAnswer> => {
       const [row] = (await c.query('SELECT * FROM kf_accounts WHERE appid = $1 AND prefix = $2 FOR UPDATE', [appid, prefix]))
         .rows as Row[];
       if (!row) return 'missing';
@@ -348,14 +363,16 @@ class PostgresStore implements Store {
   }
 
   async setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'> {
-    const r = await this.pool.query(
-      `UPDATE kf_accounts SET online_status = CASE WHEN kf_wx IS NULL THEN online_status ELSE $1 END,
-        accepted_case = CASE WHEN kf_wx IS NULL THEN accepted_case ELSE $2 END
-        WHERE appid = $3 AND prefix = $4 RETURNING kf_wx`,
-      [status, acceptedCase, appid, prefix],
-    );
-    if (r.rowCount !== 1) return 'missing';
-    return (r.rows[0] as Row).kf_wx ? 'ok' : 'unbound';
+    return this.kfChange(appid, async (c) => {
+      const r = await c.query(
+        `UPDATE kf_accounts SET online_status = CASE WHEN kf_wx IS NULL THEN online_status ELSE $3 END,
+          accepted_case = CASE WHEN kf_wx IS NULL THEN accepted_case ELSE $4 END
+          WHERE appid = $1 AND prefix = $2 RETURNING kf_wx`,
+        [appid, prefix, status, acceptedCase],
+      );
+      if (r.rowCount !== 1) return 'missing';
+      return (r.rows[0] as Row).kf_wx ? 'ok' : 'unbound';
+    });
   }
 
   async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {

@@ -59,13 +59,13 @@ export function tokenFromRow(r: Row, k: TokenKeys = PLAIN_KEYS): TokenRecord {
 
 /** The credential read: the token's columns as `t_*` beside the app's own, and an authorizer token's sets. */
 export const CREDENTIAL_SELECT = `SELECT ${TOKEN_COLUMNS.filter((c) => c !== 'appid').map((c) => `t.${c} AS t_${c}`).join(', ')},
-  ${APP_COLUMNS.map((c) => `a.${c}`).join(', ')}, ca.funcscope_category_ids AS funcscope
+  ${APP_COLUMNS.map((c) => `a.${c}`).join(', ')}, a.kf_version, ca.funcscope_category_ids AS funcscope
   FROM access_tokens t JOIN apps a ON a.appid = t.appid
   LEFT JOIN component_authorizations ca ON ca.component_appid = t.component_appid AND ca.authorizer_appid = t.appid`;
 
 export function credentialFromRow(r: Row): Credential {
   const funcscope = r.funcscope === null || r.funcscope === undefined ? null : json<number[]>(r.funcscope);
-  return { token: tokenFromRow(r, CREDENTIAL_KEYS), app: appFromRow(r), funcscope };
+  return { token: tokenFromRow(r, CREDENTIAL_KEYS), app: appFromRow(r), funcscope, kf_version: Number(r.kf_version) };
 }
 
 export function kfAccountFromRow(r: Row): KfAccountRecord {

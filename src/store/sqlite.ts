@@ -52,7 +52,12 @@ class SqliteStore implements Store {
     this.s = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      insertApp: db.prepare(`INSERT INTO apps (${APP_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(appid) DO NOTHING`),
+      // kf_version starts anywhere: an app deleted and made again must not repeat the versions of
+      // its former self, which other nodes may still hold in their list caches.
+      insertApp: db.prepare(
+        `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (?,?,?,?,?,?,?,?,?,?,?, abs(random() % 1000000000000))
+          ON CONFLICT(appid) DO NOTHING`,
+      ),
       getApp: db.prepare(`SELECT ${APP_COLS} FROM apps WHERE appid = ?`),
       listApps: db.prepare(`SELECT ${APP_COLS} FROM apps ORDER BY created_at, appid`),
       deleteApp: db.prepare('DELETE FROM apps WHERE appid = ?'),
@@ -78,7 +83,10 @@ class SqliteStore implements Store {
         `SELECT EXISTS (SELECT 1 FROM kf_accounts WHERE appid = @appid AND prefix = @prefix) AS e,
           (SELECT COUNT(*) FROM kf_accounts WHERE appid = @appid) AS n`,
       ),
-      nextKfId: db.prepare('UPDATE apps SET next_kf_id = next_kf_id + 1 WHERE appid = ? RETURNING next_kf_id - 1 AS kf_id'),
+      nextKfId: db.prepare(
+        'UPDATE apps SET next_kf_id = next_kf_id + 1, kf_version = kf_version + 1 WHERE appid = ? RETURNING next_kf_id - 1 AS kf_id',
+      ),
+      bumpKf: db.prepare('UPDATE apps SET kf_version = kf_version + 1 WHERE appid = ?'),
       insertKf: db.prepare(
         `INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at)
           VALUES (?,?,?,?,?,?,?)`,
@@ -287,27 +295,36 @@ class SqliteStore implements Store {
     return row ? kfAccountFromRow(row) : undefined;
   }
 
-  async updateKfNick(appid: string, prefix: string, nickname: string, now: number): Promise<boolean> {
-    return this.s.updateNick.run(nickname, now, appid, prefix).changes === 1;
-  }
-
-  async deleteKfAccount(appid: string, prefix: string): Promise<boolean> {
+  /** Runs a change to an app's kf accounts in one transaction with the bump of its kf_version. */
+  private kfChange<T>(appid: string, change: () => T): T {
     return this.db.transaction(() => {
-      const row = this.s.deleteKf.get(appid, prefix) as { kf_id: number } | undefined;
-      if (row) this.s.deleteImg.run(appid, row.kf_id);
-      return row !== undefined;
+      const out = change();
+      this.s.bumpKf.run(appid);
+      return out;
     }).immediate();
   }
 
+  async updateKfNick(appid: string, prefix: string, nickname: string, now: number): Promise<boolean> {
+    return this.kfChange(appid, () => this.s.updateNick.run(nickname, now, appid, prefix).changes === 1);
+  }
+
+  async deleteKfAccount(appid: string, prefix: string): Promise<boolean> {
+    return this.kfChange(appid, () => {
+      const row = this.s.deleteKf.get(appid, prefix) as { kf_id: number } | undefined;
+      if (row) this.s.deleteImg.run(appid, row.kf_id);
+      return row !== undefined;
+    });
+  }
+
   async setKfHeadImage(appid: string, prefix: string, image: HeadImage, url: (kfId: number) => string): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.kfChange(appid, () => {
       const row = this.s.getKf.get(appid, prefix) as Row | undefined;
       if (!row) return false;
       const kfId = Number(row.kf_id);
       this.s.putImg.run(appid, kfId, image.content_type, image.bytes, image.updated_at);
       this.s.setImgUrl.run(url(kfId), image.updated_at, appid, kfId);
       return true;
-    }).immediate();
+    });
   }
 
   async getKfHeadImage(appid: string, kfId: number): Promise<HeadImage | undefined> {
@@ -317,7 +334,7 @@ class SqliteStore implements Store {
   }
 
   async inviteWorker<E>(appid: string, prefix: string, inv: Invitation, decide: (s: InviteState) => E | null): Promise<E | null> {
-    return this.db.transaction(() => {
+    return this.kfChange(appid, () => {
       const row = this.s.getKf.get(appid, prefix) as Row | undefined;
       const state: InviteState = {
         account: row ? kfAccountFromRow(row) : undefined,
@@ -328,11 +345,11 @@ class SqliteStore implements Store {
       const refusal = decide(state);
       if (refusal === null) this.s.invite.run(inv.invite_wx, inv.invite_expire_time, inv.now, appid, prefix);
       return refusal;
-    }).immediate();
+    });
   }
 
   async answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer> {
-    return this.db.transaction((): InvitationAnswer => {
+    return this.kfChange(appid, (): InvitationAnswer => {
       const row = this.s.getKf.get(appid, prefix) as Row | undefined;
       if (!row) return 'missing';
       const a = kfAccountFromRow(row);
@@ -344,14 +361,16 @@ class SqliteStore implements Store {
       if ((this.s.bindings.get(a.invite_wx) as { n: number }).n >= maxBindings) return 'worker_limit';
       this.s.bind.run(appid, prefix);
       return 'accepted';
-    }).immediate();
+    });
   }
 
   async setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'> {
-    const row = this.s.getKf.get(appid, prefix) as Row | undefined;
-    if (!row) return 'missing';
-    if (!row.kf_wx) return 'unbound';
-    return this.s.online.run(status, acceptedCase, appid, prefix).changes === 1 ? 'ok' : 'missing';
+    return this.kfChange(appid, () => {
+      const row = this.s.getKf.get(appid, prefix) as Row | undefined;
+      if (!row) return 'missing';
+      if (!row.kf_wx) return 'unbound';
+      return this.s.online.run(status, acceptedCase, appid, prefix).changes === 1 ? 'ok' : 'missing';
+    });
   }
 
   async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {

@@ -52,6 +52,8 @@ export interface Credential {
   app: AppRecord;
   /** Authorizer tokens: the permission-set ids of the platform's authorization, null when it has none. */
   funcscope: number[] | null;
+  /** The version of the app's kf accounts: every change to them moves it (a cache key). */
+  kf_version: number;
 }
 
 export interface StableState {

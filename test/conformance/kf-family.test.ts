@@ -142,6 +142,18 @@ describe('POST /customservice/kfaccount/inviteworker and the invitation lifecycl
   });
 });
 
+describe('getkflist after the app is deleted and made again', () => {
+  it('lists only the new app\'s accounts (no list of the former app survives anywhere)', async () => {
+    expect(await list()).toHaveLength(2);
+    expect((await ctx.admin.request('DELETE', `/apps/${APPS.service.appid}`)).status).toBe(204);
+    await ctx.admin.seed({ apps: [APPS.service] });
+    tokens.service = await ctx.admin.token(APPS.service.appid);
+    expect(await list()).toEqual([]);
+    expectOk(await post('/customservice/kfaccount/add', tokens.service, { kf_account: 'z@kf_alias1', nickname: 'Z' }));
+    expect((await list()).map((a) => [a.kf_account, a.kf_id])).toEqual([['z@kf_alias1', '1001']]);
+  });
+});
+
 describe('getonlinekflist', () => {
   it('lists bound accounts set online, with numbers for status and accepted_case, on both paths', async () => {
     const online = async (path: string) => (await get(path, { access_token: tokens.service })).json;

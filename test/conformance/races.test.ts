@@ -38,4 +38,24 @@ describe('POST /customservice/kfaccount/add under concurrency', () => {
     expect(tally(answers.map((a) => a.json.errcode))).toEqual({ '0': 1, '65406': 49 });
     expect(await ctx.admin.kfAccounts(APPS.service.appid)).toHaveLength(1);
   });
+
+  it('concurrent del and update of one account: only 0 or 65401, and a consistent end state', async () => {
+    await add('race@kf_alias1');
+    const post = (path: string, body: unknown) =>
+      call(ctx.t.baseUrl, path, { method: 'POST', query: { access_token: token }, body });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 4 === 0
+          ? post('/customservice/kfaccount/del', { kf_account: 'race@kf_alias1' })
+          : post('/customservice/kfaccount/update', { kf_account: 'race@kf_alias1', nickname: `n${i}` }),
+      ),
+    );
+    const codes = answers.map((a) => a.json.errcode);
+    expect(codes.every((c) => c === 0 || c === 65401)).toBe(true);
+    // Exactly one del removed it; the account is gone everywhere, and can be added again.
+    const dels = answers.filter((_, i) => i % 4 === 0).map((a) => a.json.errcode);
+    expect(dels.filter((c) => c === 0)).toHaveLength(1);
+    expect(await ctx.admin.kfAccounts(APPS.service.appid)).toEqual([]);
+    expect((await add('race@kf_alias1')).json.errcode).toBe(0);
+  });
 });

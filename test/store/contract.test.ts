@@ -163,4 +163,56 @@ describe(`Store contract (${BACKEND})`, () => {
   it('ping answers while the store is open', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
+
+  it('kf accounts: update, head image, delete (with its image), and online state', async () => {
+    await store.createApp(app('wx1'));
+    await store.addKfAccount('wx1', acct('a'), 100);
+    expect(await store.updateKfNick('wx1', 'a', 'New', 9)).toBe(true);
+    expect(await store.updateKfNick('wx1', 'zz', 'New', 9)).toBe(false);
+    const image = { content_type: 'image/png', bytes: Buffer.from([1, 2, 3]), updated_at: 10 };
+    expect(await store.setKfHeadImage('wx1', 'a', image, (id) => `http://x/${id}`)).toBe(true);
+    expect(await store.getKfHeadImage('wx1', 1001)).toEqual(image);
+    expect(await store.getKfAccount('wx1', 'a')).toMatchObject({ kf_nick: 'New', kf_headimgurl: 'http://x/1001' });
+    expect(await store.setKfOnline('wx1', 'a', 1, 2)).toBe('unbound');
+    expect(await store.deleteKfAccount('wx1', 'a')).toBe(true);
+    expect(await store.deleteKfAccount('wx1', 'a')).toBe(false);
+    expect(await store.getKfHeadImage('wx1', 1001)).toBeUndefined();
+    expect(await store.setKfOnline('wx1', 'a', 1, 2)).toBe('missing');
+  });
+
+  it('invitations: decided under the lock, answered once, bound to at most maxBindings accounts', async () => {
+    await store.createApp(app('wx1'));
+    await store.addKfAccount('wx1', acct('a'), 100);
+    await store.addKfAccount('wx1', acct('b'), 100);
+    const inv = { invite_wx: 'worker_1', invite_expire_time: 1000, now: 1 };
+    const seen: unknown[] = [];
+    expect(await store.inviteWorker('wx1', 'a', inv, (s) => (seen.push(s), null))).toBeNull();
+    expect(seen[0]).toMatchObject({ workerBoundHere: false, otherInvitations: [], workerBindings: 0 });
+    expect(await store.inviteWorker('wx1', 'b', inv, (s) => (s.otherInvitations.length > 0 ? 'taken' : null))).toBe('taken');
+    expect(await store.answerInvitation('wx1', 'b', true, 5, 5)).toBe('no_invitation');
+    expect(await store.answerInvitation('wx1', 'a', true, 1000, 5)).toBe('no_invitation');
+    expect(await store.answerInvitation('wx1', 'a', true, 5, 0)).toBe('worker_limit');
+    expect(await store.answerInvitation('wx1', 'a', true, 5, 5)).toBe('accepted');
+    expect(await store.getKfAccount('wx1', 'a')).toMatchObject({ kf_wx: 'worker_1', invite_wx: null, invite_status: null });
+    expect(await store.setKfOnline('wx1', 'a', 1, 3)).toBe('ok');
+    expect(await store.getKfAccount('wx1', 'a')).toMatchObject({ online_status: 1, accepted_case: 3 });
+    await store.inviteWorker('wx1', 'b', { ...inv, invite_wx: 'worker_2' }, (s) => {
+      expect(s.workerBindings).toBe(0);
+      return null;
+    });
+    expect(await store.answerInvitation('wx1', 'b', false, 5, 5)).toBe('rejected');
+    expect(await store.getKfAccount('wx1', 'b')).toMatchObject({ invite_status: 'rejected', kf_wx: null });
+  });
+
+  it('authorizer tokens: the credential carries the granted sets, and none once the authorization is gone', async () => {
+    await store.createApp(app('wx1'));
+    await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
+    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1, 19], created_at: 1 });
+    await store.issueToken(token('p', 'wx1', 1, { family: 'authorizer', component_appid: 'wxc' }));
+    await store.issueToken(token('q', 'wx1', 2));
+    expect(await store.findCredential('p')).toMatchObject({ funcscope: [1, 19], token: { component_appid: 'wxc', superseded_at: null } });
+    expect((await store.findCredential('q'))?.funcscope).toBeNull();
+    expect(await store.deleteAuthorization('wxc', 'wx1')).toBe(true);
+    expect((await store.findCredential('p'))?.funcscope).toBeNull();
+  });
 });

@@ -42,11 +42,11 @@ export function kfRoutes(deps: KfDeps) {
     }),
     kfEndpoint('getkflist', {
       paths: ['/cgi-bin/customservice/getkflist', '/customservice/getkflist'], methods: ['GET'], jsonBody: false,
-      handle: (c) => kf.list(app(c)),
+      handle: (c) => kf.list(app(c), c.caller!.kf_version),
     }),
     kfEndpoint('getonlinekflist', {
       paths: ['/cgi-bin/customservice/getonlinekflist', '/customservice/getonlinekflist'], methods: ['GET'], jsonBody: false,
-      handle: (c) => kf.listOnline(app(c)),
+      handle: (c) => kf.listOnline(app(c), c.caller!.kf_version),
     }),
     kfEndpoint('inviteworker', {
       paths: ['/customservice/kfaccount/inviteworker'], methods: ['POST'], jsonBody: true, workers: true,

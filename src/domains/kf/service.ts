@@ -9,7 +9,12 @@ import {
 /** What uploadheadimg found in the multipart body, read at most up to the 5 MB limit. */
 export type MediaPart = { bytes: Buffer } | 'missing' | 'too_large';
 
+/** How many apps' account lists a node keeps; each entry is valid while the app's kf_version stands. */
+const LIST_CACHE_APPS = 2000;
+
 export class KfService {
+  private readonly lists = new Map<string, { version: number; accounts: KfAccountRecord[] }>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -118,14 +123,28 @@ export class KfService {
     if (refusal !== null) throw new WxError(refusal);
   }
 
-  async list(app: AppRecord): Promise<{ kf_list: KfListItem[] }> {
-    const now = this.clock.now();
-    const accounts = await this.store.listKfAccounts(app.appid);
-    return { kf_list: accounts.map((a) => kfListItem(a, now)) };
+  /**
+   * The app's accounts as of `version` (read with the caller's credential). Every change to them
+   * moves the version in the same transaction, on any node, so a list cached under the version is
+   * never stale for a caller who read that version; a newer version reloads.
+   */
+  private async accounts(appid: string, version: number): Promise<KfAccountRecord[]> {
+    const hit = this.lists.get(appid);
+    if (hit && hit.version === version) return hit.accounts;
+    const accounts = await this.store.listKfAccounts(appid);
+    this.lists.delete(appid);
+    if (this.lists.size >= LIST_CACHE_APPS) this.lists.delete(this.lists.keys().next().value as string);
+    this.lists.set(appid, { version, accounts });
+    return accounts;
   }
 
-  async listOnline(app: AppRecord): Promise<{ kf_online_list: KfOnlineItem[] }> {
-    return { kf_online_list: kfOnlineItems(await this.store.listKfAccounts(app.appid)) };
+  async list(app: AppRecord, version: number): Promise<{ kf_list: KfListItem[] }> {
+    const now = this.clock.now();
+    return { kf_list: (await this.accounts(app.appid, version)).map((a) => kfListItem(a, now)) };
+  }
+
+  async listOnline(app: AppRecord, version: number): Promise<{ kf_online_list: KfOnlineItem[] }> {
+    return { kf_online_list: kfOnlineItems(await this.accounts(app.appid, version)) };
   }
 
   /** The invitee's side (admin API): accept binds the worker, reject marks the invitation rejected. */

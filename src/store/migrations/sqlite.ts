@@ -77,4 +77,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE access_tokens ADD COLUMN component_appid TEXT;
   `,
+  // A per-app version of its kf accounts, bumped by every change to them in the same transaction,
+  // read with the credential: nodes may cache an app's list for as long as the version stands.
+  `
+  ALTER TABLE apps ADD COLUMN kf_version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

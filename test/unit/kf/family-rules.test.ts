@@ -83,6 +83,7 @@ describe('authorizer tokens', () => {
     token: { token_hash: 'h', appid: 'wx1', family, issued_at: 0, expires_at: 10_000, superseded_at: null, revoked_at: null, nonce: null, component_appid: 'wxc' },
     app: {} as Credential['app'],
     funcscope,
+    kf_version: 0,
   });
   it('an authorizer token without an authorization is 40001; with one it is checked like any token', () => {
     expect(credentialStatus(cred('authorizer', null), 0)).toBe('INVALID_CREDENTIAL');

@@ -1,0 +1,89 @@
+/**
+ * npm run bench:kf: getkflist on an app with 100 accounts, and uploadheadimg of a 100 KB PNG,
+ * 50 connections each, against a bare fastify route in the same run. Reports req/s, the ratio to
+ * the bare route, MB/s for uploads and the server's peak RSS. Figures, never assertions.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const ADMIN = 'bench-admin-token';
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+function start(script: string, args: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /wxkf listening on (\S+)/.exec(out);
+      if (m?.[1]) {
+        proc.stdout?.removeAllListeners('data');
+        proc.stdout?.resume();
+        resolve({ url: m[1], proc });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+async function admin(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/admin/api${path}`, {
+    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+async function run(url: string, opts: Partial<autocannon.Options>) {
+  const r = await autocannon({ url, connections: 50, duration: DURATION_S, ...opts });
+  return { reqs: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-kf-'));
+const bare = await start(here('./bare.js'), []);
+const wxkf = await start(here('../src/cli.js'), ['serve', '--port', '0', '--db', join(dir, 'kf.db'), '--admin-token', ADMIN, '--log-level', 'info']);
+try {
+  const appid = 'wx00000000be000001';
+  const kf_accounts = Array.from({ length: 100 }, (_, i) => ({ kf_account: `k${i}@bench_alias`, nickname: `客服${i}` }));
+  await admin(wxkf.url, '/seed', { apps: [{ appid, alias: 'bench_alias', kf_accounts }] });
+  const token = (await admin(wxkf.url, '/tokens', { appid })).access_token as string;
+
+  const bareList = await run(`${bare.url}/cgi-bin/customservice/getkflist`, {});
+  const list = await run(`${wxkf.url}/cgi-bin/customservice/getkflist?access_token=${token}`, {});
+  const rssAfterList = peakRss(wxkf.proc.pid as number);
+
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100 * 1024 - 8, 0x42)]);
+  const boundary = 'wxkfbenchboundary';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+    png,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const upload = await run(`${wxkf.url}/customservice/kfaccount/uploadheadimg?access_token=${token}&kf_account=k1@bench_alias`, {
+    method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+  const rssAfterUpload = peakRss(wxkf.proc.pid as number);
+  const check = await fetch(`${wxkf.url}/cgi-bin/customservice/getkflist?access_token=${token}`);
+  const uploaded = ((await check.json()) as { kf_list: { kf_headimgurl: string }[] }).kf_list[1]?.kf_headimgurl !== '';
+
+  console.log(`\nSQLite, 50 connections, ${DURATION_S} s each, node ${process.version}\n`);
+  console.log('| run | req/s | ratio to bare | p99 ms | peak RSS MB |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| bare route | ${bareList.reqs.toFixed(0)} | 1.00 | ${bareList.p99} | |`);
+  console.log(`| getkflist, 100 accounts | ${list.reqs.toFixed(0)} | ${(list.reqs / bareList.reqs).toFixed(2)} | ${list.p99} | ${rssAfterList.toFixed(0)} |`);
+  const mbps = (upload.reqs * png.length) / 1024 / 1024;
+  console.log(`| uploadheadimg, 100 KB PNG | ${upload.reqs.toFixed(0)} (${mbps.toFixed(1)} MB/s) | ${(upload.reqs / bareList.reqs).toFixed(2)} | ${upload.p99} | ${rssAfterUpload.toFixed(0)} |`);
+  console.log(`\nerrors: getkflist ${list.non2xx + list.errors}, upload ${upload.non2xx + upload.errors}; upload stored: ${uploaded}`);
+  console.log('goals: getkflist >= 0.5 of the bare route; RSS <= 150 MB with 50 uploads at once');
+} finally {
+  bare.proc.kill();
+  wxkf.proc.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
