@@ -74,7 +74,7 @@ export function parseJsonObjectBody(raw: Uint8Array | undefined): Record<string,
   return value as Record<string, unknown>;
 }
 
-/** Serializes an answer; JSON.stringify writes non-ASCII characters as they are, as WeChat does. */
+/** Serializes an answer (an already encoded one passes through); JSON.stringify writes non-ASCII as it is, as WeChat does. */
 export function encodeBody(body: unknown): Buffer {
-  return Buffer.from(JSON.stringify(body), 'utf8');
+  return Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body), 'utf8');
 }

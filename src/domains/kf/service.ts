@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { AppRecord, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
-import { WxError } from '../../wire/envelope.js';
+import { WxError, encodeBody } from '../../wire/envelope.js';
 import {
   HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ACCOUNT_LIMIT, MAX_WORKER_BINDINGS, checkNickname, decideInvitation, isWechatId,
   kfListItem, kfOnlineItems, parseKfAccount, sniffImage, type KfListItem, type KfOnlineItem,
@@ -9,11 +9,18 @@ import {
 /** What uploadheadimg found in the multipart body, read at most up to the 5 MB limit. */
 export type MediaPart = { bytes: Buffer } | 'missing' | 'too_large';
 
+interface ListEntry {
+  version: number;
+  accounts: KfAccountRecord[];
+  /** getkflist's answer, encoded, and until when (ms) it holds: a waiting invitation reads `expired` later. */
+  encoded?: { body: Buffer; until: number };
+}
+
 /** How many apps' account lists a node keeps; each entry is valid while the app's kf_version stands. */
 const LIST_CACHE_APPS = 2000;
 
 export class KfService {
-  private readonly lists = new Map<string, { version: number; accounts: KfAccountRecord[] }>();
+  private readonly lists = new Map<string, ListEntry>();
 
   constructor(
     private readonly store: Store,
@@ -128,23 +135,31 @@ export class KfService {
    * moves the version in the same transaction, on any node, so a list cached under the version is
    * never stale for a caller who read that version; a newer version reloads.
    */
-  private async accounts(appid: string, version: number): Promise<KfAccountRecord[]> {
+  private async entry(appid: string, version: number): Promise<ListEntry> {
     const hit = this.lists.get(appid);
-    if (hit && hit.version === version) return hit.accounts;
-    const accounts = await this.store.listKfAccounts(appid);
+    if (hit && hit.version === version) return hit;
+    const entry: ListEntry = { version, accounts: await this.store.listKfAccounts(appid) };
     this.lists.delete(appid);
     if (this.lists.size >= LIST_CACHE_APPS) this.lists.delete(this.lists.keys().next().value as string);
-    this.lists.set(appid, { version, accounts });
-    return accounts;
+    this.lists.set(appid, entry);
+    return entry;
   }
 
-  async list(app: AppRecord, version: number): Promise<{ kf_list: KfListItem[] }> {
+  /** getkflist's answer, encoded once per version (and re-encoded when a waiting invitation expires). */
+  async list(app: AppRecord, version: number): Promise<Buffer> {
     const now = this.clock.now();
-    return { kf_list: (await this.accounts(app.appid, version)).map((a) => kfListItem(a, now)) };
+    const entry = await this.entry(app.appid, version);
+    if (entry.encoded && now < entry.encoded.until) return entry.encoded.body;
+    const body: { kf_list: KfListItem[] } = { kf_list: entry.accounts.map((a) => kfListItem(a, now)) };
+    const expiries = entry.accounts
+      .filter((a) => a.invite_status === 'waiting' && a.invite_expire_time !== null && a.invite_expire_time * 1000 > now)
+      .map((a) => (a.invite_expire_time as number) * 1000);
+    entry.encoded = { body: encodeBody(body), until: Math.min(Infinity, ...expiries) };
+    return entry.encoded.body;
   }
 
   async listOnline(app: AppRecord, version: number): Promise<{ kf_online_list: KfOnlineItem[] }> {
-    return { kf_online_list: kfOnlineItems(await this.accounts(app.appid, version)) };
+    return { kf_online_list: kfOnlineItems((await this.entry(app.appid, version)).accounts) };
   }
 
   /** The invitee's side (admin API): accept binds the worker, reject marks the invitation rejected. */
