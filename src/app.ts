@@ -11,6 +11,9 @@ import { headImageRoutes } from './domains/kf/headimg-routes.js';
 import { AdminService } from './domains/admin/service.js';
 import { adminRoutes, hashAdminToken } from './domains/admin/routes.js';
 import { registerRawBodyParser } from './http/raw-body.js';
+import { Journal } from './domains/quota/journal.js';
+import { quotaRoutes } from './domains/quota/routes.js';
+import { QuotaService } from './domains/quota/service.js';
 import { sendWechatError } from './http/wechat.js';
 import { WxError, makeHint } from './wire/envelope.js';
 import { makeRidGenerator } from './wire/rid.js';
@@ -117,8 +120,13 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     }
   });
 
-  const wechatDeps = { credentials, random };
+  const served = new Map<string, string>();
+  const quota = new QuotaService(store, clock, served);
+  const journal = new Journal(store, clock, (err) => app.log.warn({ err }, 'journal entries kept for the next flush'));
+  app.addHook('onClose', async () => journal.flush());
+  const wechatDeps = { credentials, quota, journal, clock, random, served };
   await app.register(credentialsRoutes(wechatDeps));
+  await app.register(quotaRoutes(wechatDeps));
   await app.register(kfRoutes({ ...wechatDeps, kf }));
   await app.register(headImageRoutes({ ...wechatDeps, kf }));
   const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashAdminToken(deps.adminToken.plain);

@@ -1,5 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
+import type { Journal } from '../domains/quota/journal.js';
+import { cutBody, maskBody, maskQuery } from '../domains/quota/journal.js';
+import type { QuotaService } from '../domains/quota/service.js';
 import type { AppRecord } from '../store/store.js';
 import { permitsComponent } from '../domains/credentials/rules.js';
 import type { Caller, CredentialsService } from '../domains/credentials/service.js';
@@ -43,7 +47,12 @@ export interface WechatEndpoint {
 
 export interface WechatDeps {
   credentials: CredentialsService;
+  quota: QuotaService;
+  journal: Journal;
+  clock: Clock;
   random: Random;
+  /** Every served path → its interface name, filled as endpoints register (quota/get reads it). */
+  served: Map<string, string>;
 }
 
 /** First value of each query parameter (a repeated parameter counts once, as its first occurrence). */
@@ -62,13 +71,15 @@ export function sendWechat(reply: FastifyReply, body: unknown): FastifyReply {
   return reply.code(200).header('content-type', WECHAT_CONTENT_TYPE).send(encodeBody(body));
 }
 
-/** Renders a WxError (or anything unexpected, as `-1 system error`) in WeChat's envelope. */
-export function sendWechatError(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  err: unknown,
-  hint: string | undefined,
-): FastifyReply {
+function requestBodyText(body: unknown, contentType: string | undefined): string {
+  if (Buffer.isBuffer(body)) return maskBody(cutBody(body.toString('utf8')));
+  if (isTooLarge(body)) return '[body over 1 MiB, not read]';
+  if (contentType?.startsWith('multipart/')) return '[multipart body]';
+  return '';
+}
+
+/** The WeChat envelope of a WxError (or of anything unexpected, as `-1 system error`). */
+export function wechatErrorBody(req: FastifyRequest, err: unknown, hint: string | undefined) {
   let errcode: number = ERR.SYSTEM_ERROR.errcode;
   let text: string = ERR.SYSTEM_ERROR.errmsg;
   if (err instanceof WxError) {
@@ -78,13 +89,19 @@ export function sendWechatError(
     req.log.error({ err, rid: req.id }, 'unexpected failure answered as -1 system error');
   }
   req.wx.errcode = errcode;
-  return sendWechat(reply, errorBody(errcode, text, req.id, hint));
+  return errorBody(errcode, text, req.id, hint);
+}
+
+export function sendWechatError(req: FastifyRequest, reply: FastifyReply, err: unknown, hint: string | undefined): FastifyReply {
+  return sendWechat(reply, wechatErrorBody(req, err, hint));
 }
 
 /** Registers an endpoint on every method of each of its paths: a wrong method is 43001/43002, not 40066. */
 export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, ep: WechatEndpoint): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     req.wx.iface = ep.name;
+    const started = deps.clock.now();
+    let payload: Buffer;
     try {
       // 1: faults come with the operator issue.
       if (!ep.methods.includes(req.method as Method)) {
@@ -99,7 +116,7 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
         if (ep.permissionSets && !permitsComponent(caller, ep.permissionSets)) {
           throw new WxError('API_UNAUTHORIZED_TO_COMPONENT');
         }
-        // 8 (daily quota) comes with the quota issue.
+        await deps.quota.admit(caller.app, ep.name);
       }
       let body: Record<string, unknown> = {};
       const needsBody = typeof ep.jsonBody === 'function' ? ep.jsonBody(req.method, query) : ep.jsonBody;
@@ -112,10 +129,28 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
       }
       const answer = await ep.handle({ req, rid: req.id, ip: req.ip, query, caller, body });
       req.wx.errcode = 0;
-      return sendWechat(reply, answer);
+      payload = encodeBody(answer);
     } catch (err) {
-      return sendWechatError(req, reply, err, ep.hint ? makeHint(deps.random.bytes(12)) : undefined);
+      payload = encodeBody(wechatErrorBody(req, err, ep.hint ? makeHint(deps.random.bytes(12)) : undefined));
     }
+    sendWechat(reply, payload);
+    const now = deps.clock.now();
+    deps.journal.record({
+      rid: req.id,
+      appid: req.wx.appid ?? null,
+      cgi_path: ep.name,
+      invoke_time: started,
+      cost_ms: Math.max(0, now - started),
+      request_url: maskQuery(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : ''),
+      request_body: requestBodyText(req.body, req.headers['content-type']),
+      response_body: maskBody(cutBody(payload.toString('utf8'))),
+      client_ip: req.ip,
+      errcode: req.wx.errcode ?? -1,
+    });
+    return reply;
   };
-  for (const url of ep.paths) app.route({ method: [...ALL_METHODS], url, handler });
+  for (const url of ep.paths) {
+    deps.served.set(url, ep.name);
+    app.route({ method: [...ALL_METHODS], url, handler });
+  }
 }

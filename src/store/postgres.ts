@@ -3,11 +3,11 @@ import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
 import {
   APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
-  isWaiting, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
+  isWaiting, journalFromRow, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  InvitationAnswer, InviteState, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
 /** Any number of nodes may start at once: migrations run under this advisory lock. */
@@ -133,14 +133,15 @@ class PostgresStore implements Store {
 
   async reset(): Promise<void> {
     await this.pool.query(
-      'TRUNCATE component_authorizations, component_platforms, kf_headimgs, kf_accounts, access_tokens, apps',
+      `TRUNCATE component_authorizations, component_platforms, kf_headimgs, kf_accounts, access_tokens, quota_counters,
+        journal, apps`,
     );
   }
 
   async createApp(app: AppRecord): Promise<boolean> {
     const r = await this.pool.query(
       // kf_version starts anywhere (see the SQLite store): a re-made app must not repeat old versions.
-      `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (${params(11)}, floor(random() * 1000000000000))
+      `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (${params(12)}, floor(random() * 1000000000000))
         ON CONFLICT (appid) DO NOTHING`,
       appValues(app, (b) => b),
     );
@@ -164,8 +165,8 @@ class PostgresStore implements Store {
       const v = appValues(next, (b) => b);
       await c.query(
         `UPDATE apps SET secret=$2, type=$3, certified=$4, alias=$5, original_id=$6, kf_enabled=$7, ip_whitelist=$8,
-          secret_frozen=$9, updated_at=$10 WHERE appid=$1`,
-        [appid, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], now],
+          secret_frozen=$9, updated_at=$10, daily_quotas=$11 WHERE appid=$1`,
+        [appid, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], now, v[11]],
       );
       return next;
     });
@@ -414,5 +415,50 @@ class PostgresStore implements Store {
       [componentAppid, authorizerAppid],
     );
     return r.rowCount === 1;
+  }
+
+  private static readonly ADMIT = `INSERT INTO quota_counters (appid, counter, period, used) VALUES ($1, $2, $3, 1)
+          ON CONFLICT (appid, counter) DO UPDATE
+          SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
+            period = excluded.period
+          WHERE quota_counters.period <> excluded.period OR quota_counters.used < $4
+          RETURNING used`;
+
+  async admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean> {
+    if (limit <= 0) return false;
+    return (await this.pool.query(PostgresStore.ADMIT, [appid, counter, period, limit])).rowCount === 1;
+  }
+
+  async quotaUsed(appid: string, counter: string, period: number): Promise<number> {
+    const row = (await this.rows('SELECT used, period FROM quota_counters WHERE appid = $1 AND counter = $2', [appid, counter]))[0];
+    return row && Number(row.period) === period ? Number(row.used) : 0;
+  }
+
+  async clearQuotas(appid: string, clearCounter: string, period: number, maxClears: number): Promise<boolean> {
+    return this.tx(async (c) => {
+      if ((await c.query(PostgresStore.ADMIT, [appid, clearCounter, period, maxClears])).rowCount !== 1) return false;
+      await c.query("DELETE FROM quota_counters WHERE appid = $1 AND counter NOT LIKE '#%'", [appid]);
+      return true;
+    });
+  }
+
+  async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const cols = ['rid', 'appid', 'cgi_path', 'invoke_time', 'cost_ms', 'request_url', 'request_body', 'response_body', 'client_ip', 'errcode'] as const;
+    const values: unknown[] = [];
+    const rows = entries.map((e, i) => {
+      for (const col of cols) values.push(e[col]);
+      return `(${params(cols.length, i * cols.length + 1)})`;
+    });
+    await this.pool.query(`INSERT INTO journal (${cols.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT (rid) DO NOTHING`, values);
+  }
+
+  async getJournal(rid: string): Promise<JournalEntry | undefined> {
+    const row = (await this.rows('SELECT * FROM journal WHERE rid = $1', [rid]))[0];
+    return row ? journalFromRow(row) : undefined;
+  }
+
+  async pruneJournal(beforeMs: number): Promise<void> {
+    await this.pool.query('DELETE FROM journal WHERE invoke_time < $1', [beforeMs]);
   }
 }

@@ -1,4 +1,4 @@
-import type { AppRecord, AuthorizationRecord, Credential, KfAccountRecord, TokenRecord } from './store.js';
+import type { AppRecord, AuthorizationRecord, Credential, JournalEntry, KfAccountRecord, TokenRecord } from './store.js';
 
 /**
  * Row mapping shared by both stores. SQLite answers booleans as 0/1 and JSON as text; PostgreSQL
@@ -16,7 +16,7 @@ function json<T>(v: unknown): T {
 
 export const APP_COLUMNS = [
   'appid', 'secret', 'type', 'certified', 'alias', 'original_id', 'kf_enabled', 'ip_whitelist', 'secret_frozen',
-  'created_at', 'updated_at',
+  'created_at', 'updated_at', 'daily_quotas',
 ] as const;
 export const TOKEN_COLUMNS = [
   'token_hash', 'appid', 'family', 'issued_at', 'expires_at', 'superseded_at', 'revoked_at', 'nonce', 'component_appid',
@@ -35,6 +35,7 @@ export function appFromRow(r: Row): AppRecord {
     secret_frozen: bool(r.secret_frozen),
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
+    daily_quotas: r.daily_quotas === '{}' ? {} : json<Record<string, number>>(r.daily_quotas ?? '{}'),
   };
 }
 
@@ -99,7 +100,7 @@ export function authorizationFromRow(r: Row): AuthorizationRecord {
 export function appValues(a: AppRecord, boolAs: (b: boolean) => unknown): unknown[] {
   return [
     a.appid, a.secret, a.type, boolAs(a.certified), a.alias, a.original_id, boolAs(a.kf_enabled),
-    JSON.stringify(a.ip_whitelist), boolAs(a.secret_frozen), a.created_at, a.updated_at,
+    JSON.stringify(a.ip_whitelist), boolAs(a.secret_frozen), a.created_at, a.updated_at, JSON.stringify(a.daily_quotas),
   ];
 }
 
@@ -124,4 +125,19 @@ export function stableFromRow(r: Row | undefined, current: TokenRecord | undefin
 /** An invitation still waiting for the invitee's answer: unbound, not answered, not past its expiry. */
 export function isWaiting(a: KfAccountRecord, nowSeconds: number): boolean {
   return !a.kf_wx && a.invite_status === 'waiting' && a.invite_expire_time !== null && nowSeconds < a.invite_expire_time;
+}
+
+export function journalFromRow(r: Row): JournalEntry {
+  return {
+    rid: r.rid as string,
+    appid: strOrNull(r.appid),
+    cgi_path: r.cgi_path as string,
+    invoke_time: Number(r.invoke_time),
+    cost_ms: Number(r.cost_ms),
+    request_url: r.request_url as string,
+    request_body: r.request_body as string,
+    response_body: r.response_body as string,
+    client_ip: r.client_ip as string,
+    errcode: Number(r.errcode),
+  };
 }

@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import {
   APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
-  isWaiting, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
+  isWaiting, journalFromRow, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  InvitationAnswer, InviteState, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
 const APP_COLS = APP_COLUMNS.join(', ');
@@ -55,7 +55,7 @@ class SqliteStore implements Store {
       // kf_version starts anywhere: an app deleted and made again must not repeat the versions of
       // its former self, which other nodes may still hold in their list caches.
       insertApp: db.prepare(
-        `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (?,?,?,?,?,?,?,?,?,?,?, abs(random() % 1000000000000))
+        `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, abs(random() % 1000000000000))
           ON CONFLICT(appid) DO NOTHING`,
       ),
       getApp: db.prepare(`SELECT ${APP_COLS} FROM apps WHERE appid = ?`),
@@ -127,6 +127,21 @@ class SqliteStore implements Store {
           VALUES (?,?,?,?) ON CONFLICT(component_appid, authorizer_appid)
           DO UPDATE SET funcscope_category_ids = excluded.funcscope_category_ids`,
       ),
+      admitQuota: db.prepare(`INSERT INTO quota_counters (appid, counter, period, used) VALUES (@appid, @counter, @period, 1)
+          ON CONFLICT (appid, counter) DO UPDATE
+          SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
+            period = excluded.period
+          WHERE quota_counters.period <> excluded.period OR quota_counters.used < @limit
+          RETURNING used`),
+      quotaUsed: db.prepare('SELECT used, period FROM quota_counters WHERE appid = ? AND counter = ?'),
+      clearCounters: db.prepare("DELETE FROM quota_counters WHERE appid = ? AND counter NOT LIKE '#%'"),
+      putJournal: db.prepare(
+        `INSERT OR IGNORE INTO journal (rid, appid, cgi_path, invoke_time, cost_ms, request_url, request_body, response_body,
+          client_ip, errcode) VALUES (@rid, @appid, @cgi_path, @invoke_time, @cost_ms, @request_url, @request_body,
+          @response_body, @client_ip, @errcode)`,
+      ),
+      getJournal: db.prepare('SELECT * FROM journal WHERE rid = ?'),
+      pruneJournal: db.prepare('DELETE FROM journal WHERE invoke_time < ?'),
       deleteAuth: db.prepare('DELETE FROM component_authorizations WHERE component_appid = ? AND authorizer_appid = ?'),
       listAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? ORDER BY authorizer_appid'),
     };
@@ -190,7 +205,8 @@ class SqliteStore implements Store {
     this.db.transaction(() => {
       this.db.exec(
         `DELETE FROM component_authorizations; DELETE FROM component_platforms; DELETE FROM kf_headimgs;
-          DELETE FROM kf_accounts; DELETE FROM access_tokens; DELETE FROM apps;`,
+          DELETE FROM kf_accounts; DELETE FROM access_tokens; DELETE FROM quota_counters; DELETE FROM journal;
+          DELETE FROM apps;`,
       );
     }).immediate();
   }
@@ -217,9 +233,9 @@ class SqliteStore implements Store {
       this.db
         .prepare(
           `UPDATE apps SET secret=?, type=?, certified=?, alias=?, original_id=?, kf_enabled=?, ip_whitelist=?,
-            secret_frozen=?, updated_at=? WHERE appid=?`,
+            secret_frozen=?, updated_at=?, daily_quotas=? WHERE appid=?`,
         )
-        .run(p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], now, appid);
+        .run(p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], now, p[11], appid);
       return next;
     }).immediate();
   }
@@ -391,5 +407,39 @@ class SqliteStore implements Store {
 
   async deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean> {
     return this.s.deleteAuth.run(componentAppid, authorizerAppid).changes === 1;
+  }
+
+  async admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean> {
+    if (limit <= 0) return false;
+    // Group-committed with the other writes of this turn: every call pays for this one write.
+    return this.batched(() => this.s.admitQuota.get({ appid, counter, period, limit }) !== undefined);
+  }
+
+  async quotaUsed(appid: string, counter: string, period: number): Promise<number> {
+    const row = this.s.quotaUsed.get(appid, counter) as { used: number; period: number } | undefined;
+    return row && row.period === period ? row.used : 0;
+  }
+
+  async clearQuotas(appid: string, clearCounter: string, period: number, maxClears: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.s.admitQuota.get({ appid, counter: clearCounter, period, limit: maxClears })) return false;
+      this.s.clearCounters.run(appid);
+      return true;
+    }).immediate();
+  }
+
+  async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const e of entries) this.s.putJournal.run(e);
+    })();
+  }
+
+  async getJournal(rid: string): Promise<JournalEntry | undefined> {
+    const row = this.s.getJournal.get(rid) as Row | undefined;
+    return row ? journalFromRow(row) : undefined;
+  }
+
+  async pruneJournal(beforeMs: number): Promise<void> {
+    this.s.pruneJournal.run(beforeMs);
   }
 }

@@ -21,6 +21,8 @@ export interface AppRecord {
   secret_frozen: boolean;
   created_at: number;
   updated_at: number;
+  /** Per-interface daily quota overrides: cgi_path → calls a day. */
+  daily_quotas: Record<string, number>;
 }
 
 export type AppPatch = Partial<Omit<AppRecord, 'appid' | 'created_at' | 'updated_at'>>;
@@ -129,6 +131,21 @@ export interface HeadImage {
 
 export type InvitationAnswer = 'accepted' | 'rejected' | 'missing' | 'no_invitation' | 'worker_limit';
 
+/** One WeChat-side request, as /cgi-bin/openapi/rid/get shows it. */
+export interface JournalEntry {
+  rid: string;
+  appid: string | null;
+  cgi_path: string;
+  /** ms, by the deployment clock. */
+  invoke_time: number;
+  cost_ms: number;
+  request_url: string;
+  request_body: string;
+  response_body: string;
+  client_ip: string;
+  errcode: number;
+}
+
 export interface ComponentPlatformRecord {
   component_appid: string;
   component_appsecret: string;
@@ -191,6 +208,25 @@ export interface Store {
   answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer>;
   /** Sets a bound account's online status; 'unbound' when no worker is bound to it. */
   setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'>;
+
+  /**
+   * Counts one call on `counter` for `period` (a China day, a minute…) if fewer than `limit` were
+   * counted in that period: exact under any concurrency. A new period starts from zero.
+   */
+  admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean>;
+  /** Calls counted on `counter` in `period` (0 for another period). */
+  quotaUsed(appid: string, counter: string, period: number): Promise<number>;
+  /**
+   * Resets the app's counters whose name does not start with `#` after counting one clear on
+   * `clearCounter` for `period` within `maxClears`; false (nothing reset) past the limit.
+   */
+  clearQuotas(appid: string, clearCounter: string, period: number, maxClears: number): Promise<boolean>;
+
+  /** Stores journal entries (batched by the caller). */
+  appendJournal(entries: readonly JournalEntry[]): Promise<void>;
+  getJournal(rid: string): Promise<JournalEntry | undefined>;
+  /** Drops entries older than `beforeMs`. */
+  pruneJournal(beforeMs: number): Promise<void>;
 
   /** Creates the platform unless it exists; false when it did. */
   createComponentPlatform(platform: ComponentPlatformRecord): Promise<boolean>;

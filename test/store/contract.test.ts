@@ -24,7 +24,7 @@ afterEach(async () => {
 
 const app = (appid: string, over: Partial<AppRecord> = {}): AppRecord => ({
   appid, secret: 's'.repeat(32), type: 'service', certified: true, alias: 'alias_1', original_id: 'gh_0123456789ab',
-  kf_enabled: true, ip_whitelist: ['10.0.0.1'], secret_frozen: false, created_at: 1000, updated_at: 1000, ...over,
+  kf_enabled: true, ip_whitelist: ['10.0.0.1'], secret_frozen: false, created_at: 1000, updated_at: 1000, daily_quotas: {}, ...over,
 });
 const token = (hash: string, appid: string, issued: number, over: Partial<TokenRecord> = {}): TokenRecord => ({
   token_hash: hash, appid, family: 'client_credential', issued_at: issued, expires_at: issued + 7_200_000,

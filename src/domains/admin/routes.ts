@@ -96,6 +96,14 @@ export function adminRoutes(deps: AdminDeps) {
       return reply.code(204).send();
     });
     app.post<{ Params: Params }>('/apps/:appid/secret', async (req) => admin.rotateSecret(req.params.appid));
+    app.put<{ Params: Params }>('/apps/:appid/quotas', async (req) => {
+      const { cgi_path, daily_limit } = body(req);
+      if (typeof cgi_path !== 'string' || !cgi_path.startsWith('/')) throw new AdminError(400, 'cgi_path: must be a path such as "/customservice/kfaccount/add"');
+      if (!Number.isInteger(daily_limit) || (daily_limit as number) < 0) throw new AdminError(400, 'daily_limit: must be a whole number of calls a day');
+      const app = await admin.getApp(req.params.appid);
+      const updated = await admin.updateApp(app.appid, { daily_quotas: { ...app.daily_quotas, [cgi_path]: daily_limit as number } });
+      return { daily_quotas: updated.daily_quotas };
+    });
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
       kf_accounts: await admin.listKfAccounts(req.params.appid),
     }));

@@ -98,6 +98,7 @@ export class AdminService {
       secret_frozen: input.secret_frozen ?? false,
       created_at: now,
       updated_at: now,
+      daily_quotas: input.daily_quotas ?? {},
     };
   }
 

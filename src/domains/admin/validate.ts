@@ -17,6 +17,8 @@ export interface AppFields {
   kf_enabled?: boolean;
   ip_whitelist?: string[];
   secret_frozen?: boolean;
+  /** cgi_path → calls a day, overriding the default quota. */
+  daily_quotas?: Record<string, number>;
 }
 
 export interface SeedKfAccount {
@@ -44,7 +46,9 @@ export const APPID = /^wx[0-9a-f]{16}$/;
 const SECRET = /^[0-9a-fA-F]{32}$/;
 const ORIGINAL_ID = /^gh_[0-9a-f]{12}$/;
 
-const APP_FIELD_KEYS = ['secret', 'type', 'certified', 'alias', 'original_id', 'kf_enabled', 'ip_whitelist', 'secret_frozen'];
+const APP_FIELD_KEYS = [
+  'secret', 'type', 'certified', 'alias', 'original_id', 'kf_enabled', 'ip_whitelist', 'secret_frozen', 'daily_quotas',
+];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -89,6 +93,12 @@ function checkAppFields(obj: Record<string, unknown>, at: string, errors: string
     if (!Array.isArray(list) || !list.every((ip) => typeof ip === 'string' && isIP(ip) !== 0)) {
       errors.push(`${at}ip_whitelist: must be a list of IP addresses`);
     } else out.ip_whitelist = list as string[];
+  }
+  if (obj.daily_quotas !== undefined) {
+    const q = obj.daily_quotas;
+    const ok = isObject(q) && Object.entries(q).every(([k, v]) => k.startsWith('/') && Number.isInteger(v) && (v as number) >= 0);
+    if (!ok) errors.push(`${at}daily_quotas: must map cgi paths ("/…") to whole numbers of calls a day`);
+    else out.daily_quotas = q as Record<string, number>;
   }
   return out;
 }

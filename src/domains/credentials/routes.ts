@@ -13,6 +13,7 @@ export function credentialsRoutes(deps: WechatDeps) {
       handle: async ({ query, ip }) => {
         const { grant_type, appid, secret } = query;
         const app = await deps.credentials.admit({ grant_type, appid, secret }, ip);
+        await deps.quota.admit(app, '/cgi-bin/token');
         return deps.credentials.issueAccessToken(app.appid);
       },
     });
@@ -28,6 +29,8 @@ export function credentialsRoutes(deps: WechatDeps) {
           { grant_type: body.grant_type, appid: body.appid, secret: body.secret },
           ip,
         );
+        await deps.quota.admit(app, '/cgi-bin/stable_token');
+        await deps.quota.admitStableMinute(app);
         // Only JSON `true` forces a refresh; "true", 1 and anything else are normal mode.
         return deps.credentials.issueStableToken(app, body.force_refresh === true);
       },

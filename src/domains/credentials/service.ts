@@ -45,6 +45,16 @@ export class CredentialsService {
     return app;
   }
 
+  /** clear_quota/v2: 41002, 41004, 40013, 40125 (no grant type, no whitelist). */
+  async admitBySecret(appid: unknown, secret: unknown): Promise<AppRecord> {
+    if (typeof appid !== 'string' || appid === '') throw new WxError('APPID_MISSING');
+    if (typeof secret !== 'string' || secret === '') throw new WxError('APPSECRET_MISSING');
+    const app = await this.store.getApp(appid);
+    if (!app) throw new WxError('INVALID_APPID');
+    if (!secretsEqual(app.secret, secret)) throw new WxError('INVALID_APPSECRET');
+    return app;
+  }
+
   /** A new `/cgi-bin/token`-family token; the app's previous one of that family is superseded. */
   async issueAccessToken(appid: string): Promise<AccessTokenAnswer> {
     return this.issue(appid, 'client_credential', null);

@@ -35,7 +35,7 @@ describe('invitation state machine', () => {
         const kf = new KfService(store, clock, []);
         const apps: AppRecord[] = APPIDS.map((appid, i) => ({
           appid, secret: 's', type: 'service', certified: true, alias: `alias_${i}x`, original_id: '', kf_enabled: true,
-          ip_whitelist: [], secret_frozen: false, created_at: 0, updated_at: 0,
+          ip_whitelist: [], secret_frozen: false, created_at: 0, updated_at: 0, daily_quotas: {},
         }));
         const acct = (app: number, a: number) => `${PREFIXES[a]}@${apps[app]!.alias}`;
         // What the model says is bound: set by a successful accept only, cleared by del.

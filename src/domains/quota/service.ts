@@ -1,0 +1,48 @@
+import type { Clock } from '../../platform/clock.js';
+import type { AppRecord, Store } from '../../store/store.js';
+import { WxError } from '../../wire/envelope.js';
+import {
+  CLEARS_PER_MONTH, CLEAR_COUNTER, STABLE_TOKEN_PER_MINUTE, dailyLimit, dayPeriod, minuteCounter, minutePeriod, monthPeriod,
+  quotaView, type QuotaView,
+} from './rules.js';
+
+export class QuotaService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** The cgi paths wxkf serves, each under its canonical name (quota/get answers 76021 for others). */
+    private readonly served: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Check 8: counts the call, or 45009 when the app's daily quota for the interface is used up. */
+  async admit(app: AppRecord, cgiPath: string): Promise<void> {
+    const now = this.clock.now();
+    if (!(await this.store.admitQuota(app.appid, cgiPath, dayPeriod(now), dailyLimit(app, cgiPath)))) {
+      throw new WxError('DAILY_QUOTA_REACHED');
+    }
+  }
+
+  /** stable_token's minute limit (45011), after its daily one. */
+  async admitStableMinute(app: AppRecord): Promise<void> {
+    const now = this.clock.now();
+    const counter = minuteCounter('/cgi-bin/stable_token');
+    if (!(await this.store.admitQuota(app.appid, counter, minutePeriod(now), STABLE_TOKEN_PER_MINUTE))) {
+      throw new WxError('MINUTE_QUOTA_REACHED');
+    }
+  }
+
+  /** clear_quota (v1 and v2): every daily counter of the app back to zero, 10 times a month. */
+  async clear(app: AppRecord): Promise<void> {
+    if (!(await this.store.clearQuotas(app.appid, CLEAR_COUNTER, monthPeriod(this.clock.now()), CLEARS_PER_MONTH))) {
+      throw new WxError('CLEAR_QUOTA_FORBIDDEN');
+    }
+  }
+
+  /** openapi/quota/get: 76021 for a path wxkf does not serve. */
+  async view(app: AppRecord, cgiPath: unknown): Promise<QuotaView> {
+    const name = typeof cgiPath === 'string' ? this.served.get(cgiPath) : undefined;
+    if (name === undefined) throw new WxError('CGI_PATH_NOT_FOUND');
+    const used = await this.store.quotaUsed(app.appid, name, dayPeriod(this.clock.now()));
+    return quotaView(dailyLimit(app, name), used);
+  }
+}
