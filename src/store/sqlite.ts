@@ -431,7 +431,7 @@ class SqliteStore implements Store {
   async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
     this.db.transaction(() => {
       for (const e of entries) this.s.putJournal.run(e);
-    })();
+    }).immediate();
   }
 
   async getJournal(rid: string): Promise<JournalEntry | undefined> {

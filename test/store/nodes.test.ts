@@ -142,4 +142,37 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
     }
     expect(seen).toBe(frozen + 86_400);
   });
+
+  it('two nodes: a remaining quota of 10 admits exactly 10 of 50 calls; rid/get on one node finds a request made on the other', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => serve([...storeArgs('quota.db'), '--admin-token', ADMIN])));
+    await admin(a!.url).seed(SEED);
+    const quota = await admin(a!.url).request('PUT', `/apps/${APPS.service.appid}/quotas`, {
+      cgi_path: '/customservice/kfaccount/add', daily_limit: 10,
+    });
+    expect(quota.status).toBe(200);
+    const token = await admin(a!.url).token(APPS.service.appid);
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => add(i % 2 ? a!.url : b!.url, token, `q${i}@kf_alias1`)));
+    const codes = answers.map((r) => r.json.errcode);
+    expect(codes.filter((c) => c === 0)).toHaveLength(10);
+    expect(codes.filter((c) => c === 45009)).toHaveLength(40);
+
+    const refused = answers.find((r) => r.json.errcode === 45009)!;
+    const rid = /rid: (\S+)$/.exec(String(refused.json.errmsg))?.[1];
+    const lookup = (url: string) =>
+      call(url, '/cgi-bin/openapi/rid/get', { query: { access_token: token }, body: { rid } });
+    // The journal is written in batches (every 200 ms): each node finds the request within a few.
+    const poll = async (url: string) => {
+      let found = await lookup(url);
+      for (let i = 0; i < 50 && found.json.errcode !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        found = await lookup(url);
+      }
+      return found;
+    };
+    for (const url of [a!.url, b!.url]) {
+      const found = await poll(url);
+      expect(found.json.errcode, JSON.stringify(found.json)).toBe(0);
+      expect(JSON.parse((found.json.request as { response_body: string }).response_body)).toEqual(refused.json);
+    }
+  });
 });

@@ -70,6 +70,10 @@ export class Journal {
       // The store is down: keep the entries for the next flush (bounded, oldest dropped first).
       this.buffer = [...batch, ...this.buffer].slice(-10_000);
       this.onError(err);
+      if (!this.timer) {
+        this.timer = setTimeout(() => void this.flush(), 1000);
+        this.timer.unref();
+      }
     }
   }
 
@@ -77,7 +81,7 @@ export class Journal {
   async lookup(app: AppRecord, rid: unknown): Promise<RidAnswer> {
     if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WxError('RID_ERROR');
     const entry = this.buffer.find((e) => e.rid === rid) ?? (await this.store.getJournal(rid));
-    if (!entry || entry.invoke_time < this.clock.now() - JOURNAL_RETENTION_MS) throw new WxError('RID_NOT_FOUND');
+    if (!entry || entry.invoke_time <= this.clock.now() - JOURNAL_RETENTION_MS) throw new WxError('RID_NOT_FOUND');
     if (entry.appid !== app.appid) throw new WxError('RID_NO_PERMISSION');
     return {
       invoke_time: Math.floor(entry.invoke_time / 1000),

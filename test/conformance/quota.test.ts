@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { APPS, SECRET, SEED } from '../helpers/fixtures.js';
+import { call, expectOk, expectWxError, type Query } from '../helpers/http.js';
+import { conformanceSuite } from '../helpers/suite.js';
+
+const noHint = { hint: false };
+const ADD = '/customservice/kfaccount/add';
+let token: string;
+const ctx = conformanceSuite({ freeze: true, seed: SEED });
+beforeEach(async () => {
+  token = await ctx.admin.token(APPS.service.appid);
+});
+
+const post = (path: string, body: unknown, query: Query = { access_token: token }) =>
+  call(ctx.t.baseUrl, path, { method: 'POST', query, body });
+const setLimit = (cgi_path: string, daily_limit: number, appid: string = APPS.service.appid) =>
+  ctx.admin.request('PUT', `/apps/${appid}/quotas`, { cgi_path, daily_limit });
+const quotaOf = async (cgi_path: string) => (await post('/cgi-bin/openapi/quota/get', { cgi_path })).json.quota;
+const add = (i: number) => post(ADD, { kf_account: `q${i}@kf_alias1`, nickname: 'Q' });
+
+describe('daily quotas (45009)', () => {
+  it('admits exactly the limit; only calls that pass checks 1–7 count', async () => {
+    expect((await setLimit(ADD, 3)).json).toEqual({ daily_quotas: { [ADD]: 3 } });
+    await call(ctx.t.baseUrl, ADD, { method: 'POST', body: {} }); // 41001: not counted
+    await call(ctx.t.baseUrl, ADD, { method: 'GET', query: { access_token: token } }); // 43002: not counted
+    expect((await post(ADD, { kf_account: 'bad', nickname: 'x' })).json.errcode).toBe(65404); // counted
+    expectOk(await add(1));
+    expectOk(await add(2));
+    expectWxError(await add(3), 45009, 'reach max api daily quota limit', { hint: true });
+    expect(await quotaOf(ADD)).toEqual({ daily_limit: 3, used: 3, remain: 0 });
+  });
+
+  it('resets at 00:00 China time by the deployment clock', async () => {
+    const now = (await ctx.admin.clock()).now;
+    const nextMidnight = Math.floor((now + 8 * 3600) / 86400) * 86400 - 8 * 3600 + 86400;
+    await ctx.admin.clock({ set: nextMidnight - 10 });
+    token = await ctx.admin.token(APPS.service.appid);
+    await setLimit(ADD, 1);
+    expectOk(await add(1));
+    expectWxError(await add(2), 45009, 'reach max api daily quota limit', { hint: true });
+    await ctx.admin.clock({ set: nextMidnight });
+    expectOk(await add(3));
+  });
+
+  it('the token endpoint has its own quota (default 2000); 45009 after its checks', async () => {
+    expect(await quotaOf('/cgi-bin/token')).toEqual({ daily_limit: 2000, used: 0, remain: 2000 });
+    await setLimit('/cgi-bin/token', 1);
+    const get = (secret = SECRET) => call(ctx.t.baseUrl, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret } });
+    expect((await get()).json).toHaveProperty('access_token');
+    expectWxError(await get('f'.repeat(32)), 40125, 'invalid appsecret', noHint);
+    expectWxError(await get(), 45009, 'reach max api daily quota limit', noHint);
+  });
+
+  it('50 simultaneous calls against a remaining quota of 10: exactly 10 admitted', async () => {
+    await setLimit(ADD, 10);
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => add(i)));
+    const codes = answers.map((a) => a.json.errcode);
+    expect(codes.filter((c) => c === 0)).toHaveLength(10);
+    expect(codes.filter((c) => c === 45009)).toHaveLength(40);
+  });
+});
+
+describe('clear_quota', () => {
+  it('v1: resets the app\'s counters; the appid must be the token\'s own (40013), present (41002)', async () => {
+    await setLimit(ADD, 1);
+    expectOk(await add(1));
+    expectWxError(await add(2), 45009, 'reach max api daily quota limit', { hint: true });
+    expectWxError(await post('/cgi-bin/clear_quota', {}), 41002, 'appid missing', noHint);
+    expectWxError(await post('/cgi-bin/clear_quota', { appid: APPS.subscription.appid }), 40013, 'invalid appid', noHint);
+    expectOk(await post('/cgi-bin/clear_quota', { appid: APPS.service.appid }));
+    expectOk(await add(3));
+  });
+
+  it('10 clears a China calendar month, shared by v1 and v2 (48006); a new month allows again', async () => {
+    await ctx.admin.clock({ set: Date.UTC(2026, 9, 15) / 1000 });
+    token = await ctx.admin.token(APPS.service.appid);
+    for (let i = 0; i < 5; i++) expectOk(await post('/cgi-bin/clear_quota', { appid: APPS.service.appid }));
+    for (let i = 0; i < 5; i++) expectOk(await post('/cgi-bin/clear_quota/v2', {}, { appid: APPS.service.appid, appsecret: SECRET }));
+    const text = 'forbid to clear quota because of reaching the limit';
+    expectWxError(await post('/cgi-bin/clear_quota', { appid: APPS.service.appid }), 48006, text, noHint);
+    expectWxError(await post('/cgi-bin/clear_quota/v2', { appid: APPS.service.appid, appsecret: SECRET }, {}), 48006, text, noHint);
+    // 2026-11-01 00:00 China time is 2026-10-31 16:00 UTC.
+    await ctx.admin.clock({ set: Date.UTC(2026, 9, 31, 16) / 1000 });
+    token = await ctx.admin.token(APPS.service.appid);
+    expectOk(await post('/cgi-bin/clear_quota', { appid: APPS.service.appid }));
+  });
+
+  it('v2: appid and appsecret in the query or the body; 41002, 41004, 40013, 40125', async () => {
+    const v2 = (body: unknown, query: Query = {}) => post('/cgi-bin/clear_quota/v2', body, query);
+    expectOk(await v2({ appid: APPS.service.appid, appsecret: SECRET }));
+    expectOk(await v2('', { appid: APPS.service.appid, appsecret: SECRET }));
+    expectWxError(await v2({ appsecret: SECRET }), 41002, 'appid missing', noHint);
+    expectWxError(await v2({ appid: APPS.service.appid }), 41004, 'appsecret missing', noHint);
+    expectWxError(await v2({ appid: 'wxffffffffffffffff', appsecret: SECRET }), 40013, 'invalid appid', noHint);
+    expectWxError(await v2({ appid: APPS.service.appid, appsecret: 'f'.repeat(32) }), 40125, 'invalid appsecret', noHint);
+  });
+});
+
+describe('POST /cgi-bin/openapi/quota/get', () => {
+  it('answers errcode 0 with the quota; 76021 for a path wxkf does not serve or without its leading /', async () => {
+    const a = await post('/cgi-bin/openapi/quota/get', { cgi_path: '/cgi-bin/customservice/getkflist' });
+    expect(a.json).toEqual({ errcode: 0, errmsg: 'ok', quota: { daily_limit: 100000, used: 0, remain: 100000 } });
+    for (const cgi_path of ['/cgi-bin/nope', 'customservice/kfaccount/add', 5]) {
+      expectWxError(await post('/cgi-bin/openapi/quota/get', { cgi_path }), 76021, 'cgi_path not found, please check', noHint);
+    }
+  });
+});
+
+describe('POST /cgi-bin/openapi/rid/get', () => {
+  it('finds a request by the rid of its answer, tokens cut to 8 characters; 76002, 76001, 76003', async () => {
+    const failed = await add(1);
+    expectOk(failed);
+    const bad = await post(ADD, { kf_account: 'nope', nickname: 'x' });
+    const rid = /rid: (\S+)$/.exec(String(bad.json.errmsg))?.[1] as string;
+    const now = (await ctx.admin.clock()).now;
+    const found = await post('/cgi-bin/openapi/rid/get', { rid });
+    expect(found.json).toMatchObject({ errcode: 0, errmsg: 'ok', request: { invoke_time: now, client_ip: expect.any(String) } });
+    const request = found.json.request as Record<string, unknown>;
+    expect(request.request_url).toBe(`access_token=${token.slice(0, 8)}…`);
+    expect(request.request_body).toBe(JSON.stringify({ kf_account: 'nope', nickname: 'x' }));
+    expect(JSON.parse(request.response_body as string)).toEqual(bad.json);
+    expect(typeof request.cost_in_ms).toBe('number');
+    expectWxError(await post('/cgi-bin/openapi/rid/get', { rid: 'not-a-rid' }), 76002, 'rid is error', noHint);
+    expectWxError(await post('/cgi-bin/openapi/rid/get', {}), 76002, 'rid is error', noHint);
+    expectWxError(await post('/cgi-bin/openapi/rid/get', { rid: '00000000-00000000-00000000' }), 76001, 'rid not found', noHint);
+    const other = await ctx.admin.token(APPS.subscription.appid);
+    expectWxError(await post('/cgi-bin/openapi/rid/get', { rid }, { access_token: other }), 76003, 'could not query this rid,no permission', noHint);
+    await ctx.admin.advance(7 * 86400);
+    token = await ctx.admin.token(APPS.service.appid);
+    expectWxError(await post('/cgi-bin/openapi/rid/get', { rid }), 76001, 'rid not found', noHint);
+  });
+
+});
