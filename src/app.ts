@@ -13,6 +13,8 @@ import { adminRoutes, hashAdminToken } from './domains/admin/routes.js';
 import { registerRawBodyParser } from './http/raw-body.js';
 import { Journal } from './domains/quota/journal.js';
 import { quotaRoutes } from './domains/quota/routes.js';
+import { ComponentService } from './domains/component/service.js';
+import { componentRoutes } from './domains/component/routes.js';
 import { QuotaService } from './domains/quota/service.js';
 import { sendWechatError } from './http/wechat.js';
 import { WxError, makeHint } from './wire/envelope.js';
@@ -49,7 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const forbiddenWords = deps.forbiddenWords ?? [];
   const credentials = new CredentialsService(store, clock, random);
   const kf = new KfService(store, clock, forbiddenWords);
-  const admin = new AdminService(store, clock, random, credentials, kf, forbiddenWords);
+  const component = new ComponentService(store, clock, random, credentials);
+  const admin = new AdminService(store, clock, random, credentials, kf, component, forbiddenWords);
   await admin.loadClock();
   // Another node may move the deployment clock: read it back from the store at least every 500 ms.
   let clockPollFailing = false;
@@ -127,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const wechatDeps = { credentials, quota, journal, clock, random, served };
   await app.register(credentialsRoutes(wechatDeps));
   await app.register(quotaRoutes(wechatDeps));
+  await app.register(componentRoutes({ ...wechatDeps, component }));
   await app.register(kfRoutes({ ...wechatDeps, kf }));
   await app.register(headImageRoutes({ ...wechatDeps, kf }));
   const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashAdminToken(deps.adminToken.plain);

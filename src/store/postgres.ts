@@ -7,7 +7,8 @@ import {
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite,
+  Store, TokenRecord,
 } from './store.js';
 
 /** Any number of nodes may start at once: migrations run under this advisory lock. */
@@ -133,8 +134,8 @@ class PostgresStore implements Store {
 
   async reset(): Promise<void> {
     await this.pool.query(
-      `TRUNCATE component_authorizations, component_platforms, kf_headimgs, kf_accounts, access_tokens, quota_counters,
-        journal, apps`,
+      `TRUNCATE component_auth_codes, component_tokens, component_authorizations, component_platforms, kf_headimgs,
+        kf_accounts, access_tokens, quota_counters, journal, apps`,
     );
   }
 
@@ -387,9 +388,14 @@ class PostgresStore implements Store {
 
   async getComponentPlatform(componentAppid: string): Promise<ComponentPlatformRecord | undefined> {
     const row = (await this.rows('SELECT * FROM component_platforms WHERE component_appid = $1', [componentAppid]))[0];
-    return row
-      ? { component_appid: row.component_appid as string, component_appsecret: row.component_appsecret as string, created_at: Number(row.created_at) }
-      : undefined;
+    if (!row) return undefined;
+    return {
+      component_appid: row.component_appid as string,
+      component_appsecret: row.component_appsecret as string,
+      created_at: Number(row.created_at),
+      ticket: (row.ticket as string | null) ?? null,
+      ticket_at: row.ticket_at === null ? null : Number(row.ticket_at),
+    };
   }
 
   async putAuthorization(a: AuthorizationRecord): Promise<void> {
@@ -460,5 +466,74 @@ class PostgresStore implements Store {
 
   async pruneJournal(beforeMs: number): Promise<void> {
     await this.pool.query('DELETE FROM journal WHERE invoke_time < $1', [beforeMs]);
+  }
+
+  async setComponentTicket(componentAppid: string, ticket: string, at: number): Promise<boolean> {
+    const r = await this.pool.query('UPDATE component_platforms SET ticket = $1, ticket_at = $2 WHERE component_appid = $3', [
+      ticket, at, componentAppid,
+    ]);
+    return r.rowCount === 1;
+  }
+
+  async issueComponentToken(t: ComponentTokenRecord): Promise<void> {
+    await this.tx(async (c) => {
+      // The platform's row lock orders concurrent issues (as the app's does for app tokens).
+      await c.query('SELECT 1 FROM component_platforms WHERE component_appid = $1 FOR UPDATE', [t.component_appid]);
+      await c.query('UPDATE component_tokens SET superseded_at = $1 WHERE component_appid = $2 AND superseded_at IS NULL', [
+        t.issued_at, t.component_appid,
+      ]);
+      await c.query(
+        'INSERT INTO component_tokens (token_hash, component_appid, issued_at, expires_at, superseded_at) VALUES ($1, $2, $3, $4, $5)',
+        [t.token_hash, t.component_appid, t.issued_at, t.expires_at, t.superseded_at],
+      );
+    });
+  }
+
+  async findComponentToken(tokenHash: string): Promise<ComponentTokenRecord | undefined> {
+    const row = (await this.rows('SELECT * FROM component_tokens WHERE token_hash = $1', [tokenHash]))[0];
+    if (!row) return undefined;
+    return {
+      token_hash: row.token_hash as string,
+      component_appid: row.component_appid as string,
+      issued_at: Number(row.issued_at),
+      expires_at: Number(row.expires_at),
+      superseded_at: row.superseded_at === null ? null : Number(row.superseded_at),
+    };
+  }
+
+  async createAuthCode(codeHash: string, componentAppid: string, authorizerAppid: string, expiresAt: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO component_auth_codes (code_hash, component_appid, authorizer_appid, expires_at) VALUES ($1, $2, $3, $4)',
+      [codeHash, componentAppid, authorizerAppid, expiresAt],
+    );
+  }
+
+  async consumeAuthCode(codeHash: string, componentAppid: string, now: number): Promise<string | 'expired' | undefined> {
+    const row = (
+      await this.rows(
+        `UPDATE component_auth_codes SET used_at = $1 WHERE code_hash = $2 AND component_appid = $3 AND used_at IS NULL
+          RETURNING authorizer_appid, expires_at`,
+        [now, codeHash, componentAppid],
+      )
+    )[0];
+    if (!row) return undefined;
+    return now >= Number(row.expires_at) ? 'expired' : (row.authorizer_appid as string);
+  }
+
+  async setRefreshToken(componentAppid: string, authorizerAppid: string, hash: string): Promise<boolean> {
+    const r = await this.pool.query(
+      'UPDATE component_authorizations SET refresh_token_hash = $1 WHERE component_appid = $2 AND authorizer_appid = $3',
+      [hash, componentAppid, authorizerAppid],
+    );
+    return r.rowCount === 1;
+  }
+
+  async getAuthorization(componentAppid: string, authorizerAppid: string) {
+    const row = (
+      await this.rows('SELECT * FROM component_authorizations WHERE component_appid = $1 AND authorizer_appid = $2', [
+        componentAppid, authorizerAppid,
+      ])
+    )[0];
+    return row ? { ...authorizationFromRow(row), refresh_token_hash: (row.refresh_token_hash as string | null) ?? null } : undefined;
   }
 }

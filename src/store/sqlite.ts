@@ -6,7 +6,8 @@ import {
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite,
+  Store, TokenRecord,
 } from './store.js';
 
 const APP_COLS = APP_COLUMNS.join(', ');
@@ -142,6 +143,25 @@ class SqliteStore implements Store {
       ),
       getJournal: db.prepare('SELECT * FROM journal WHERE rid = ?'),
       pruneJournal: db.prepare('DELETE FROM journal WHERE invoke_time < ?'),
+      setTicket: db.prepare('UPDATE component_platforms SET ticket = ?, ticket_at = ? WHERE component_appid = ?'),
+      supersedeComponent: db.prepare(
+        'UPDATE component_tokens SET superseded_at = ? WHERE component_appid = ? AND superseded_at IS NULL',
+      ),
+      insertComponentToken: db.prepare(
+        'INSERT INTO component_tokens (token_hash, component_appid, issued_at, expires_at, superseded_at) VALUES (?,?,?,?,?)',
+      ),
+      getComponentToken: db.prepare('SELECT * FROM component_tokens WHERE token_hash = ?'),
+      insertCode: db.prepare(
+        'INSERT INTO component_auth_codes (code_hash, component_appid, authorizer_appid, expires_at) VALUES (?,?,?,?)',
+      ),
+      useCode: db.prepare(
+        `UPDATE component_auth_codes SET used_at = ? WHERE code_hash = ? AND component_appid = ? AND used_at IS NULL
+          RETURNING authorizer_appid, expires_at`,
+      ),
+      setRefresh: db.prepare(
+        'UPDATE component_authorizations SET refresh_token_hash = ? WHERE component_appid = ? AND authorizer_appid = ?',
+      ),
+      getAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? AND authorizer_appid = ?'),
       deleteAuth: db.prepare('DELETE FROM component_authorizations WHERE component_appid = ? AND authorizer_appid = ?'),
       listAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? ORDER BY authorizer_appid'),
     };
@@ -204,7 +224,8 @@ class SqliteStore implements Store {
   async reset(): Promise<void> {
     this.db.transaction(() => {
       this.db.exec(
-        `DELETE FROM component_authorizations; DELETE FROM component_platforms; DELETE FROM kf_headimgs;
+        `DELETE FROM component_auth_codes; DELETE FROM component_tokens; DELETE FROM component_authorizations;
+          DELETE FROM component_platforms; DELETE FROM kf_headimgs;
           DELETE FROM kf_accounts; DELETE FROM access_tokens; DELETE FROM quota_counters; DELETE FROM journal;
           DELETE FROM apps;`,
       );
@@ -441,5 +462,39 @@ class SqliteStore implements Store {
 
   async pruneJournal(beforeMs: number): Promise<void> {
     this.s.pruneJournal.run(beforeMs);
+  }
+
+  async setComponentTicket(componentAppid: string, ticket: string, at: number): Promise<boolean> {
+    return this.s.setTicket.run(ticket, at, componentAppid).changes === 1;
+  }
+
+  async issueComponentToken(t: ComponentTokenRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.s.supersedeComponent.run(t.issued_at, t.component_appid);
+      this.s.insertComponentToken.run(t.token_hash, t.component_appid, t.issued_at, t.expires_at, t.superseded_at);
+    }).immediate();
+  }
+
+  async findComponentToken(tokenHash: string): Promise<ComponentTokenRecord | undefined> {
+    return this.s.getComponentToken.get(tokenHash) as ComponentTokenRecord | undefined;
+  }
+
+  async createAuthCode(codeHash: string, componentAppid: string, authorizerAppid: string, expiresAt: number): Promise<void> {
+    this.s.insertCode.run(codeHash, componentAppid, authorizerAppid, expiresAt);
+  }
+
+  async consumeAuthCode(codeHash: string, componentAppid: string, now: number): Promise<string | 'expired' | undefined> {
+    const row = this.s.useCode.get(now, codeHash, componentAppid) as { authorizer_appid: string; expires_at: number } | undefined;
+    if (!row) return undefined;
+    return now >= row.expires_at ? 'expired' : row.authorizer_appid;
+  }
+
+  async setRefreshToken(componentAppid: string, authorizerAppid: string, hash: string): Promise<boolean> {
+    return this.s.setRefresh.run(hash, componentAppid, authorizerAppid).changes === 1;
+  }
+
+  async getAuthorization(componentAppid: string, authorizerAppid: string) {
+    const row = this.s.getAuth.get(componentAppid, authorizerAppid) as Row | undefined;
+    return row ? { ...authorizationFromRow(row), refresh_token_hash: (row.refresh_token_hash as string | null) ?? null } : undefined;
   }
 }

@@ -150,6 +150,17 @@ export interface ComponentPlatformRecord {
   component_appid: string;
   component_appsecret: string;
   created_at: number;
+  /** The current component_verify_ticket and when it was pushed (ms). */
+  ticket?: string | null;
+  ticket_at?: number | null;
+}
+
+export interface ComponentTokenRecord {
+  token_hash: string;
+  component_appid: string;
+  issued_at: number;
+  expires_at: number;
+  superseded_at: number | null;
 }
 
 export interface AuthorizationRecord {
@@ -234,6 +245,16 @@ export interface Store {
   /** Creates or replaces the authorization of an app for a platform. */
   putAuthorization(auth: AuthorizationRecord): Promise<void>;
   listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]>;
+  setComponentTicket(componentAppid: string, ticket: string, at: number): Promise<boolean>;
+  /** Stores a component token; the platform's live ones are superseded at its issue time. */
+  issueComponentToken(token: ComponentTokenRecord): Promise<void>;
+  findComponentToken(tokenHash: string): Promise<ComponentTokenRecord | undefined>;
+  createAuthCode(codeHash: string, componentAppid: string, authorizerAppid: string, expiresAt: number): Promise<void>;
+  /** Marks a code used, once: its authorizer appid, 'expired', or undefined when unknown or used. */
+  consumeAuthCode(codeHash: string, componentAppid: string, now: number): Promise<string | 'expired' | undefined>;
+  /** Sets the hash of the authorization's current refresh token; false when there is no authorization. */
+  setRefreshToken(componentAppid: string, authorizerAppid: string, hash: string): Promise<boolean>;
+  getAuthorization(componentAppid: string, authorizerAppid: string): Promise<(AuthorizationRecord & { refresh_token_hash: string | null }) | undefined>;
   /** Ends an authorization; the platform's authorizer tokens for the app answer 40001 from then on. */
   deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean>;
 }

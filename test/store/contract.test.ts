@@ -152,7 +152,12 @@ describe(`Store contract (${BACKEND})`, () => {
   it('component platforms and authorizations: create once, replace the permission sets', async () => {
     expect(await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 })).toBe(true);
     expect(await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 't', created_at: 2 })).toBe(false);
-    expect(await store.getComponentPlatform('wxc')).toEqual({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
+    expect(await store.getComponentPlatform('wxc')).toEqual({
+      component_appid: 'wxc', component_appsecret: 's', created_at: 1, ticket: null, ticket_at: null,
+    });
+    expect(await store.setComponentTicket('wxc', 'tk', 5)).toBe(true);
+    expect(await store.setComponentTicket('nope', 'tk', 5)).toBe(false);
+    expect(await store.getComponentPlatform('wxc')).toMatchObject({ ticket: 'tk', ticket_at: 5 });
     await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1, 6], created_at: 3 });
     await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [19], created_at: 4 });
     expect(await store.listAuthorizations('wxc')).toEqual([
@@ -214,5 +219,24 @@ describe(`Store contract (${BACKEND})`, () => {
     expect((await store.findCredential('q'))?.funcscope).toBeNull();
     expect(await store.deleteAuthorization('wxc', 'wx1')).toBe(true);
     expect((await store.findCredential('p'))?.funcscope).toBeNull();
+  });
+
+  it('component tokens supersede the platform\'s previous one; codes are used once; refresh tokens are kept hashed', async () => {
+    await store.createApp(app('wx1'));
+    await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
+    await store.issueComponentToken({ token_hash: 'c1', component_appid: 'wxc', issued_at: 10, expires_at: 7210, superseded_at: null });
+    await store.issueComponentToken({ token_hash: 'c2', component_appid: 'wxc', issued_at: 20, expires_at: 7220, superseded_at: null });
+    expect(await store.findComponentToken('c1')).toMatchObject({ superseded_at: 20 });
+    expect(await store.findComponentToken('c2')).toMatchObject({ superseded_at: null, expires_at: 7220 });
+    await store.createAuthCode('h', 'wxc', 'wx1', 100);
+    expect(await store.consumeAuthCode('h', 'other', 50)).toBeUndefined();
+    expect(await store.consumeAuthCode('h', 'wxc', 50)).toBe('wx1');
+    expect(await store.consumeAuthCode('h', 'wxc', 50)).toBeUndefined();
+    await store.createAuthCode('late', 'wxc', 'wx1', 100);
+    expect(await store.consumeAuthCode('late', 'wxc', 100)).toBe('expired');
+    expect(await store.setRefreshToken('wxc', 'wx1', 'r')).toBe(false);
+    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1], created_at: 1 });
+    expect(await store.setRefreshToken('wxc', 'wx1', 'r')).toBe(true);
+    expect(await store.getAuthorization('wxc', 'wx1')).toMatchObject({ funcscope_category_ids: [1], refresh_token_hash: 'r' });
   });
 });

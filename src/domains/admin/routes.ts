@@ -140,6 +140,12 @@ export function adminRoutes(deps: AdminDeps) {
       return reply.code(201).send(await admin.createPlatform(component_appid, component_appsecret));
     });
     type PlatformParams = { component_appid: string };
+    app.post<{ Params: PlatformParams }>('/component_platforms/:component_appid/ticket', async (req, reply) => {
+      const { component_verify_ticket: ticket } = body(req);
+      if (typeof ticket !== 'string' || ticket === '') throw new AdminError(400, 'component_verify_ticket: required');
+      await admin.pushTicket(req.params.component_appid, ticket);
+      return reply.code(204).send();
+    });
     app.post<{ Params: PlatformParams }>('/component_platforms/:component_appid/authorizations', async (req) => {
       const { authorizer_appid, funcscope_category_ids: ids } = body(req);
       if (typeof authorizer_appid !== 'string') throw new AdminError(400, 'authorizer_appid: required');

@@ -5,6 +5,7 @@ import type { AppRecord, KfAccountRecord, Store } from '../../store/store.js';
 import type { AccessTokenAnswer, CredentialsService } from '../credentials/service.js';
 import { KF_ACCOUNT_LIMIT, checkNickname, parseKfAccount } from '../kf/rules.js';
 import type { KfService } from '../kf/service.js';
+import type { ComponentService } from '../component/service.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
 
 /** An admin API failure: an HTTP status and a message naming the field. */
@@ -43,6 +44,7 @@ export class AdminService {
     private readonly random: Random,
     private readonly credentials: CredentialsService,
     private readonly kf: KfService,
+    private readonly component: ComponentService,
     private readonly forbiddenWords: readonly string[],
   ) {}
 
@@ -190,14 +192,22 @@ export class AdminService {
     return { component_appid: record.component_appid, component_appsecret: record.component_appsecret };
   }
 
-  /** Authorizes (or re-authorizes with new sets) an app for a platform. Authorization codes come with the platform issue. */
+  /** Authorizes (or re-authorizes with new sets) an app for a platform; answers a single-use authorization code. */
   async authorize(componentAppid: string, authorizerAppid: string, sets: number[]) {
     if (!(await this.store.getComponentPlatform(componentAppid))) throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
     await this.getApp(authorizerAppid);
     await this.store.putAuthorization({
       component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets, created_at: this.clock.now(),
     });
-    return { component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets };
+    const authorization_code = await this.component.newAuthCode(componentAppid, authorizerAppid);
+    return { authorization_code, component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets };
+  }
+
+  /** Pushes a component_verify_ticket: it becomes the platform's current one, for 12 hours. */
+  async pushTicket(componentAppid: string, ticket: string): Promise<void> {
+    if (!(await this.store.setComponentTicket(componentAppid, ticket, this.clock.now()))) {
+      throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
+    }
   }
 
   async revokeAuthorization(componentAppid: string, authorizerAppid: string): Promise<void> {

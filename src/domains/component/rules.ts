@@ -1,0 +1,31 @@
+import type { ErrName } from '../../wire/errcodes.js';
+import type { ComponentPlatformRecord } from '../../store/store.js';
+
+/** A pushed component_verify_ticket is good for 12 hours (wxkf's decision; WeChat pushes every 10 minutes). */
+export const TICKET_TTL_MS = 12 * 3600_000;
+/** Authorization codes are single-use and valid 3600 s (component.md). */
+export const AUTH_CODE_TTL_MS = 3600_000;
+
+export type Check<T> = { ok: true; value: T } | { ok: false; err: ErrName };
+
+const given = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+/** api_component_token's body: 41002, 41004, then 47001 for a missing ticket. */
+export function checkComponentTokenRequest(body: Record<string, unknown>): Check<{ appid: string; secret: string; ticket: string }> {
+  if (!given(body.component_appid)) return { ok: false, err: 'APPID_MISSING' };
+  if (!given(body.component_appsecret)) return { ok: false, err: 'APPSECRET_MISSING' };
+  if (!given(body.component_verify_ticket)) return { ok: false, err: 'DATA_FORMAT_ERROR' };
+  return { ok: true, value: { appid: body.component_appid, secret: body.component_appsecret, ticket: body.component_verify_ticket } };
+}
+
+/** 61006 when the ticket is not the platform's current one, 61005 when the current one is past its 12 hours. */
+export function ticketStatus(p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>, ticket: string, now: number): ErrName | null {
+  if (!p.ticket || p.ticket !== ticket) return 'COMPONENT_TICKET_INVALID';
+  if (p.ticket_at === null || p.ticket_at === undefined || now >= p.ticket_at + TICKET_TTL_MS) return 'COMPONENT_TICKET_EXPIRED';
+  return null;
+}
+
+/** `func_info` as api_query_auth answers it. */
+export function funcInfo(ids: readonly number[]): { funcscope_category: { id: number } }[] {
+  return ids.map((id) => ({ funcscope_category: { id } }));
+}
