@@ -5,10 +5,11 @@
  * round-robin. Not a test: the machines are noisy, so the figures are reported, never asserted.
  */
 import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { ADMIN, admin, cpuMicros, rss, start } from './lib.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,55 +17,8 @@ import { fileURLToPath } from 'node:url';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const APPS = Number(process.env.BENCH_APPS ?? 2000);
-const ADMIN = 'bench-admin-token';
 const PG = process.argv.includes('--pg');
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-interface Child {
-  url: string;
-  proc: ChildProcess;
-}
-
-function start(script: string, args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Child> {
-  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /wxkf listening on (\S+)/.exec(out);
-      if (m?.[1]) {
-        proc.stdout?.removeAllListeners('data');
-        proc.stdout?.resume();
-        resolve({ url: m[1], proc });
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-/** Resident set size of a process now, and its peak, in MB (Linux /proc). */
-function rss(pid: number): { now: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-async function admin(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/admin/api${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
-/** CPU time (user + system) a process has used, in microseconds (Linux /proc, 100 ticks a second). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 interface Result {
   name: string;

@@ -4,42 +4,14 @@
  * the bare route, MB/s for uploads and the server's peak RSS. Figures, never assertions.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADMIN, admin, rss, start } from './lib.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-const ADMIN = 'bench-admin-token';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-function start(script: string, args: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /wxkf listening on (\S+)/.exec(out);
-      if (m?.[1]) {
-        proc.stdout?.removeAllListeners('data');
-        proc.stdout?.resume();
-        resolve({ url: m[1], proc });
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-
-async function admin(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/admin/api${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
 
 async function run(url: string, opts: Partial<autocannon.Options>) {
   const r = await autocannon({ url, connections: 50, duration: DURATION_S, ...opts });
@@ -57,7 +29,7 @@ try {
 
   const bareList = await run(`${bare.url}/cgi-bin/customservice/getkflist`, {});
   const list = await run(`${wxkf.url}/cgi-bin/customservice/getkflist?access_token=${token}`, {});
-  const rssAfterList = peakRss(wxkf.proc.pid as number);
+  const rssAfterList = rss(wxkf.proc.pid as number).peak;
 
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100 * 1024 - 8, 0x42)]);
   const boundary = 'wxkfbenchboundary';
@@ -69,7 +41,7 @@ try {
   const upload = await run(`${wxkf.url}/customservice/kfaccount/uploadheadimg?access_token=${token}&kf_account=k1@bench_alias`, {
     method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   });
-  const rssAfterUpload = peakRss(wxkf.proc.pid as number);
+  const rssAfterUpload = rss(wxkf.proc.pid as number).peak;
   const check = await fetch(`${wxkf.url}/cgi-bin/customservice/getkflist?access_token=${token}`);
   const uploaded = ((await check.json()) as { kf_list: { kf_headimgurl: string }[] }).kf_list[1]?.kf_headimgurl !== '';
 

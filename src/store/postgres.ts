@@ -1,21 +1,20 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
+import { PostgresBase, params } from './postgres-base.js';
 import {
-  APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
-  isWaiting, journalFromRow, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
+  APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, credentialFromRow, isWaiting, kfAccountFromRow,
+  stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
-  AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite,
-  Store, TokenRecord,
+  AddKfResult, AppPatch, AppRecord, Credential, HeadImage, Invitation, InvitationAnswer, InviteState, KfAccountRecord,
+  NewKfAccount, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
 /** Any number of nodes may start at once: migrations run under this advisory lock. */
 const MIGRATION_LOCK = 0x77786b66; // "wxkf"
 const APP_COLS = APP_COLUMNS.join(', ');
 const TOKEN_COLS = TOKEN_COLUMNS.join(', ');
-const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
 // Times are BIGINT milliseconds: read them as numbers (they stay far below 2^53).
 const types = {
@@ -88,30 +87,8 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-class PostgresStore implements Store {
+class PostgresStore extends PostgresBase implements Store {
   readonly kind = 'postgres' as const;
-  constructor(private readonly pool: pg.Pool) {}
-
-  private async rows(sql: string, values: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(sql, values)).rows as Row[];
-  }
-
-  /** One transaction on one connection; rolled back on any error, and the connection dropped if it broke. */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      c.release(broken);
-    }
-  }
 
   async close(): Promise<void> {
     await this.pool.end();
@@ -375,165 +352,5 @@ class PostgresStore implements Store {
       if (r.rowCount !== 1) return 'missing';
       return (r.rows[0] as Row).kf_wx ? 'ok' : 'unbound';
     });
-  }
-
-  async createComponentPlatform(p: ComponentPlatformRecord): Promise<boolean> {
-    const r = await this.pool.query(
-      `INSERT INTO component_platforms (component_appid, component_appsecret, created_at) VALUES ($1, $2, $3)
-        ON CONFLICT DO NOTHING`,
-      [p.component_appid, p.component_appsecret, p.created_at],
-    );
-    return r.rowCount === 1;
-  }
-
-  async getComponentPlatform(componentAppid: string): Promise<ComponentPlatformRecord | undefined> {
-    const row = (await this.rows('SELECT * FROM component_platforms WHERE component_appid = $1', [componentAppid]))[0];
-    if (!row) return undefined;
-    return {
-      component_appid: row.component_appid as string,
-      component_appsecret: row.component_appsecret as string,
-      created_at: Number(row.created_at),
-      ticket: (row.ticket as string | null) ?? null,
-      ticket_at: row.ticket_at === null ? null : Number(row.ticket_at),
-    };
-  }
-
-  async putAuthorization(a: AuthorizationRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO component_authorizations (component_appid, authorizer_appid, funcscope_category_ids, created_at)
-        VALUES ($1, $2, $3, $4) ON CONFLICT (component_appid, authorizer_appid)
-        DO UPDATE SET funcscope_category_ids = EXCLUDED.funcscope_category_ids`,
-      [a.component_appid, a.authorizer_appid, JSON.stringify(a.funcscope_category_ids), a.created_at],
-    );
-  }
-
-  async listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]> {
-    const rows = await this.rows(
-      'SELECT * FROM component_authorizations WHERE component_appid = $1 ORDER BY authorizer_appid',
-      [componentAppid],
-    );
-    return rows.map(authorizationFromRow);
-  }
-
-  async deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean> {
-    const r = await this.pool.query(
-      'DELETE FROM component_authorizations WHERE component_appid = $1 AND authorizer_appid = $2',
-      [componentAppid, authorizerAppid],
-    );
-    return r.rowCount === 1;
-  }
-
-  private static readonly ADMIT = `INSERT INTO quota_counters (appid, counter, period, used) VALUES ($1, $2, $3, 1)
-          ON CONFLICT (appid, counter) DO UPDATE
-          SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
-            period = excluded.period
-          WHERE quota_counters.period <> excluded.period OR quota_counters.used < $4
-          RETURNING used`;
-
-  async admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean> {
-    if (limit <= 0) return false;
-    return (await this.pool.query(PostgresStore.ADMIT, [appid, counter, period, limit])).rowCount === 1;
-  }
-
-  async quotaUsed(appid: string, counter: string, period: number): Promise<number> {
-    const row = (await this.rows('SELECT used, period FROM quota_counters WHERE appid = $1 AND counter = $2', [appid, counter]))[0];
-    return row && Number(row.period) === period ? Number(row.used) : 0;
-  }
-
-  async clearQuotas(appid: string, clearCounter: string, period: number, maxClears: number): Promise<boolean> {
-    return this.tx(async (c) => {
-      if ((await c.query(PostgresStore.ADMIT, [appid, clearCounter, period, maxClears])).rowCount !== 1) return false;
-      await c.query("DELETE FROM quota_counters WHERE appid = $1 AND counter NOT LIKE '#%'", [appid]);
-      return true;
-    });
-  }
-
-  async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const cols = ['rid', 'appid', 'cgi_path', 'invoke_time', 'cost_ms', 'request_url', 'request_body', 'response_body', 'client_ip', 'errcode'] as const;
-    const values: unknown[] = [];
-    const rows = entries.map((e, i) => {
-      for (const col of cols) values.push(e[col]);
-      return `(${params(cols.length, i * cols.length + 1)})`;
-    });
-    await this.pool.query(`INSERT INTO journal (${cols.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT (rid) DO NOTHING`, values);
-  }
-
-  async getJournal(rid: string): Promise<JournalEntry | undefined> {
-    const row = (await this.rows('SELECT * FROM journal WHERE rid = $1', [rid]))[0];
-    return row ? journalFromRow(row) : undefined;
-  }
-
-  async pruneJournal(beforeMs: number): Promise<void> {
-    await this.pool.query('DELETE FROM journal WHERE invoke_time < $1', [beforeMs]);
-  }
-
-  async setComponentTicket(componentAppid: string, ticket: string, at: number): Promise<boolean> {
-    const r = await this.pool.query('UPDATE component_platforms SET ticket = $1, ticket_at = $2 WHERE component_appid = $3', [
-      ticket, at, componentAppid,
-    ]);
-    return r.rowCount === 1;
-  }
-
-  async issueComponentToken(t: ComponentTokenRecord): Promise<void> {
-    await this.tx(async (c) => {
-      // The platform's row lock orders concurrent issues (as the app's does for app tokens).
-      await c.query('SELECT 1 FROM component_platforms WHERE component_appid = $1 FOR UPDATE', [t.component_appid]);
-      await c.query('UPDATE component_tokens SET superseded_at = $1 WHERE component_appid = $2 AND superseded_at IS NULL', [
-        t.issued_at, t.component_appid,
-      ]);
-      await c.query(
-        'INSERT INTO component_tokens (token_hash, component_appid, issued_at, expires_at, superseded_at) VALUES ($1, $2, $3, $4, $5)',
-        [t.token_hash, t.component_appid, t.issued_at, t.expires_at, t.superseded_at],
-      );
-    });
-  }
-
-  async findComponentToken(tokenHash: string): Promise<ComponentTokenRecord | undefined> {
-    const row = (await this.rows('SELECT * FROM component_tokens WHERE token_hash = $1', [tokenHash]))[0];
-    if (!row) return undefined;
-    return {
-      token_hash: row.token_hash as string,
-      component_appid: row.component_appid as string,
-      issued_at: Number(row.issued_at),
-      expires_at: Number(row.expires_at),
-      superseded_at: row.superseded_at === null ? null : Number(row.superseded_at),
-    };
-  }
-
-  async createAuthCode(codeHash: string, componentAppid: string, authorizerAppid: string, expiresAt: number): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO component_auth_codes (code_hash, component_appid, authorizer_appid, expires_at) VALUES ($1, $2, $3, $4)',
-      [codeHash, componentAppid, authorizerAppid, expiresAt],
-    );
-  }
-
-  async consumeAuthCode(codeHash: string, componentAppid: string, now: number): Promise<string | 'expired' | undefined> {
-    const row = (
-      await this.rows(
-        `UPDATE component_auth_codes SET used_at = $1 WHERE code_hash = $2 AND component_appid = $3 AND used_at IS NULL
-          RETURNING authorizer_appid, expires_at`,
-        [now, codeHash, componentAppid],
-      )
-    )[0];
-    if (!row) return undefined;
-    return now >= Number(row.expires_at) ? 'expired' : (row.authorizer_appid as string);
-  }
-
-  async setRefreshToken(componentAppid: string, authorizerAppid: string, hash: string): Promise<boolean> {
-    const r = await this.pool.query(
-      'UPDATE component_authorizations SET refresh_token_hash = $1 WHERE component_appid = $2 AND authorizer_appid = $3',
-      [hash, componentAppid, authorizerAppid],
-    );
-    return r.rowCount === 1;
-  }
-
-  async getAuthorization(componentAppid: string, authorizerAppid: string) {
-    const row = (
-      await this.rows('SELECT * FROM component_authorizations WHERE component_appid = $1 AND authorizer_appid = $2', [
-        componentAppid, authorizerAppid,
-      ])
-    )[0];
-    return row ? { ...authorizationFromRow(row), refresh_token_hash: (row.refresh_token_hash as string | null) ?? null } : undefined;
   }
 }

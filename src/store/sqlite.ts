@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
 import {
-  APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, authorizationFromRow, credentialFromRow,
+  appFromRow, appValues, authorizationFromRow, credentialFromRow,
   isWaiting, journalFromRow, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
@@ -10,8 +11,6 @@ import type {
   Store, TokenRecord,
 } from './store.js';
 
-const APP_COLS = APP_COLUMNS.join(', ');
-const TOKEN_COLS = TOKEN_COLUMNS.join(', ');
 const sqliteBool = (b: boolean) => (b ? 1 : 0);
 
 /** Opens (creating and migrating) an SQLite store. WAL, so that several processes may share the file. */
@@ -46,125 +45,11 @@ interface Pending {
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly s;
+  private readonly s: Statements;
   private pending: Pending[] = [];
 
   constructor(private readonly db: Database.Database) {
-    this.s = {
-      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      // kf_version starts anywhere: an app deleted and made again must not repeat the versions of
-      // its former self, which other nodes may still hold in their list caches.
-      insertApp: db.prepare(
-        `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, abs(random() % 1000000000000))
-          ON CONFLICT(appid) DO NOTHING`,
-      ),
-      getApp: db.prepare(`SELECT ${APP_COLS} FROM apps WHERE appid = ?`),
-      listApps: db.prepare(`SELECT ${APP_COLS} FROM apps ORDER BY created_at, appid`),
-      deleteApp: db.prepare('DELETE FROM apps WHERE appid = ?'),
-      supersede: db.prepare(
-        `UPDATE access_tokens SET superseded_at = ? WHERE appid = ? AND family = ? AND component_appid IS ?
-          AND superseded_at IS NULL AND revoked_at IS NULL`,
-      ),
-      insertToken: db.prepare(`INSERT INTO access_tokens (${TOKEN_COLS}) VALUES (${TOKEN_COLUMNS.map(() => "?").join(",")})`),
-      findCredential: db.prepare(`${CREDENTIAL_SELECT} WHERE t.token_hash = ?`),
-      revoke: db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
-      stableState: db.prepare(
-        'SELECT stable_version, stable_current, force_day, force_count, last_force_at FROM apps WHERE appid = ?',
-      ),
-      getToken: db.prepare(`SELECT ${TOKEN_COLS} FROM access_tokens WHERE token_hash = ?`),
-      casStable: db.prepare(
-        `UPDATE apps SET stable_version = stable_version + 1, stable_current = ?, force_day = ?, force_count = ?,
-          last_force_at = ? WHERE appid = ? AND stable_version = ?`,
-      ),
-      revokeStable: db.prepare(
-        "UPDATE access_tokens SET revoked_at = ? WHERE appid = ? AND family = 'stable' AND revoked_at IS NULL",
-      ),
-      kfExistsAndCount: db.prepare(
-        `SELECT EXISTS (SELECT 1 FROM kf_accounts WHERE appid = @appid AND prefix = @prefix) AS e,
-          (SELECT COUNT(*) FROM kf_accounts WHERE appid = @appid) AS n`,
-      ),
-      nextKfId: db.prepare(
-        'UPDATE apps SET next_kf_id = next_kf_id + 1, kf_version = kf_version + 1 WHERE appid = ? RETURNING next_kf_id - 1 AS kf_id',
-      ),
-      bumpKf: db.prepare('UPDATE apps SET kf_version = kf_version + 1 WHERE appid = ?'),
-      insertKf: db.prepare(
-        `INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at)
-          VALUES (?,?,?,?,?,?,?)`,
-      ),
-      listKf: db.prepare('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id'),
-      getKf: db.prepare('SELECT * FROM kf_accounts WHERE appid = ? AND prefix = ?'),
-      updateNick: db.prepare('UPDATE kf_accounts SET kf_nick = ?, updated_at = ? WHERE appid = ? AND prefix = ?'),
-      deleteKf: db.prepare('DELETE FROM kf_accounts WHERE appid = ? AND prefix = ? RETURNING kf_id'),
-      deleteImg: db.prepare('DELETE FROM kf_headimgs WHERE appid = ? AND kf_id = ?'),
-      putImg: db.prepare(
-        `INSERT INTO kf_headimgs (appid, kf_id, content_type, bytes, updated_at) VALUES (?,?,?,?,?)
-          ON CONFLICT(appid, kf_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes,
-          updated_at = excluded.updated_at`,
-      ),
-      setImgUrl: db.prepare('UPDATE kf_accounts SET kf_headimgurl = ?, updated_at = ? WHERE appid = ? AND kf_id = ?'),
-      getImg: db.prepare('SELECT content_type, bytes, updated_at FROM kf_headimgs WHERE appid = ? AND kf_id = ?'),
-      boundHere: db.prepare('SELECT 1 FROM kf_accounts WHERE appid = ? AND kf_wx = ? AND prefix <> ?'),
-      invitedHere: db.prepare(
-        'SELECT * FROM kf_accounts WHERE appid = ? AND invite_wx = ? AND prefix <> ? AND kf_wx IS NULL',
-      ),
-      bindings: db.prepare('SELECT COUNT(*) AS n FROM kf_accounts WHERE kf_wx = ?'),
-      invite: db.prepare(
-        `UPDATE kf_accounts SET invite_wx = ?, invite_expire_time = ?, invite_status = 'waiting', updated_at = ?
-          WHERE appid = ? AND prefix = ?`,
-      ),
-      bind: db.prepare(
-        `UPDATE kf_accounts SET kf_wx = invite_wx, invite_wx = NULL, invite_expire_time = NULL, invite_status = NULL
-          WHERE appid = ? AND prefix = ?`,
-      ),
-      reject: db.prepare("UPDATE kf_accounts SET invite_status = 'rejected' WHERE appid = ? AND prefix = ?"),
-      online: db.prepare('UPDATE kf_accounts SET online_status = ?, accepted_case = ? WHERE appid = ? AND prefix = ?'),
-      insertPlatform: db.prepare(
-        'INSERT INTO component_platforms (component_appid, component_appsecret, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING',
-      ),
-      getPlatform: db.prepare('SELECT * FROM component_platforms WHERE component_appid = ?'),
-      putAuth: db.prepare(
-        `INSERT INTO component_authorizations (component_appid, authorizer_appid, funcscope_category_ids, created_at)
-          VALUES (?,?,?,?) ON CONFLICT(component_appid, authorizer_appid)
-          DO UPDATE SET funcscope_category_ids = excluded.funcscope_category_ids`,
-      ),
-      admitQuota: db.prepare(`INSERT INTO quota_counters (appid, counter, period, used) VALUES (@appid, @counter, @period, 1)
-          ON CONFLICT (appid, counter) DO UPDATE
-          SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
-            period = excluded.period
-          WHERE quota_counters.period <> excluded.period OR quota_counters.used < @limit
-          RETURNING used`),
-      quotaUsed: db.prepare('SELECT used, period FROM quota_counters WHERE appid = ? AND counter = ?'),
-      clearCounters: db.prepare("DELETE FROM quota_counters WHERE appid = ? AND counter NOT LIKE '#%'"),
-      putJournal: db.prepare(
-        `INSERT OR IGNORE INTO journal (rid, appid, cgi_path, invoke_time, cost_ms, request_url, request_body, response_body,
-          client_ip, errcode) VALUES (@rid, @appid, @cgi_path, @invoke_time, @cost_ms, @request_url, @request_body,
-          @response_body, @client_ip, @errcode)`,
-      ),
-      getJournal: db.prepare('SELECT * FROM journal WHERE rid = ?'),
-      pruneJournal: db.prepare('DELETE FROM journal WHERE invoke_time < ?'),
-      setTicket: db.prepare('UPDATE component_platforms SET ticket = ?, ticket_at = ? WHERE component_appid = ?'),
-      supersedeComponent: db.prepare(
-        'UPDATE component_tokens SET superseded_at = ? WHERE component_appid = ? AND superseded_at IS NULL',
-      ),
-      insertComponentToken: db.prepare(
-        'INSERT INTO component_tokens (token_hash, component_appid, issued_at, expires_at, superseded_at) VALUES (?,?,?,?,?)',
-      ),
-      getComponentToken: db.prepare('SELECT * FROM component_tokens WHERE token_hash = ?'),
-      insertCode: db.prepare(
-        'INSERT INTO component_auth_codes (code_hash, component_appid, authorizer_appid, expires_at) VALUES (?,?,?,?)',
-      ),
-      useCode: db.prepare(
-        `UPDATE component_auth_codes SET used_at = ? WHERE code_hash = ? AND component_appid = ? AND used_at IS NULL
-          RETURNING authorizer_appid, expires_at`,
-      ),
-      setRefresh: db.prepare(
-        'UPDATE component_authorizations SET refresh_token_hash = ? WHERE component_appid = ? AND authorizer_appid = ?',
-      ),
-      getAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? AND authorizer_appid = ?'),
-      deleteAuth: db.prepare('DELETE FROM component_authorizations WHERE component_appid = ? AND authorizer_appid = ?'),
-      listAuth: db.prepare('SELECT * FROM component_authorizations WHERE component_appid = ? ORDER BY authorizer_appid'),
-    };
+    this.s = prepareStatements(db);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,51 @@
+/** What the benchmarks share: child processes, /proc readings, the admin API. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export const ADMIN = 'bench-admin-token';
+
+export interface Child {
+  url: string;
+  proc: ChildProcess;
+}
+
+export function start(script: string, args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /wxkf listening on (\S+)/.exec(out);
+      if (m?.[1]) {
+        proc.stdout?.removeAllListeners('data');
+        proc.stdout?.resume();
+        resolve({ url: m[1], proc });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/** Resident set size of a process now, and its peak, in MB (Linux /proc). */
+export function rss(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+export async function admin(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/admin/api${path}`, {
+    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** CPU time (user + system) a process has used, in microseconds (Linux /proc, 100 ticks a second). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
