@@ -59,7 +59,7 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
     expect((apps.json.apps as unknown[]).length).toBe(1);
   });
 
-  it('after a restart, accounts and tokens are still there and valid (SIGTERM stops cleanly)', async () => {
+  it('after a restart, accounts, tokens and the journal are still there (SIGTERM stops cleanly and flushes)', async () => {
     const first = await serve([...storeArgs('restart.db'), '--admin-token', ADMIN]);
     await admin(first.url).seed(SEED);
     const tok = await call(first.url, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET } });
@@ -68,6 +68,9 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
       body: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET },
     });
     expectOk(await add(first.url, token, 'keep@kf_alias1'));
+    // A request journaled just before the stop: a clean shutdown writes it out.
+    const refused = await add(first.url, token, 'bad');
+    const rid = /rid: (\S+)$/.exec(String(refused.json.errmsg))?.[1];
     expect(await first.stop('SIGTERM')).toBe(0);
 
     const second = await serve([...storeArgs('restart.db'), '--admin-token', ADMIN]);
@@ -79,6 +82,8 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
     expect(stableAgain.json.access_token).toBe(stable.json.access_token);
     expectOk(await add(second.url, stableAgain.json.access_token as string, 'next@kf_alias1'));
     expect((await admin(second.url).kfAccounts(APPS.service.appid)).map((a) => a.kf_id)).toEqual([1001, 1002]);
+    const found = await call(second.url, '/cgi-bin/openapi/rid/get', { query: { access_token: token }, body: { rid } });
+    expect(found.json.errcode).toBe(0);
   });
 
   it('three nodes keep the rules: 300 adds round-robin give exactly 100, 60 adds of one account exactly one', async () => {

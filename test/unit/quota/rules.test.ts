@@ -4,6 +4,7 @@ import { maskBody, maskQuery, cutBody, JOURNAL_BODY_LIMIT } from '../../../src/d
 import { QuotaService } from '../../../src/domains/quota/service.js';
 import { DEFAULT_DAILY_LIMIT, STABLE_TOKEN_PER_MINUTE, dailyLimit, dayPeriod, monthPeriod, quotaView } from '../../../src/domains/quota/rules.js';
 import { FakeClock } from '../../../src/platform/clock.js';
+import { TICKET_TTL_MS, ticketStatus } from '../../../src/domains/component/rules.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import type { AppRecord } from '../../../src/store/store.js';
 
@@ -68,5 +69,16 @@ describe('journal masking', () => {
   });
   it('keeps bodies up to 64 KiB', () => {
     expect(cutBody('x'.repeat(JOURNAL_BODY_LIMIT + 10))).toHaveLength(JOURNAL_BODY_LIMIT);
+  });
+});
+
+describe('component verify tickets', () => {
+  it('property: the current ticket is good until 12 h after its push, then 61005; any other ticket is 61006', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 0, max: 2 * TICKET_TTL_MS }), fc.string(), (at, age, other) => {
+      const p = { ticket: 'current', ticket_at: at };
+      expect(ticketStatus(p, 'current', at + age)).toBe(age < TICKET_TTL_MS ? null : 'COMPONENT_TICKET_EXPIRED');
+      if (other !== 'current') expect(ticketStatus(p, other, at + age)).toBe('COMPONENT_TICKET_INVALID');
+    }));
+    expect(ticketStatus({ ticket: null, ticket_at: null }, 'x', 0)).toBe('COMPONENT_TICKET_INVALID');
   });
 });
