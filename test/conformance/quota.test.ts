@@ -60,6 +60,25 @@ describe('daily quotas (45009)', () => {
   });
 });
 
+describe('stable_token minute limit (45011)', () => {
+  it('10000 calls a minute per app, then 45011 until the next minute', async () => {
+    const now = (await ctx.admin.clock()).now;
+    await ctx.admin.clock({ set: Math.floor(now / 60) * 60 + 60 }); // the start of a minute
+    const body = { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET };
+    let ok = 0;
+    for (let sent = 0; sent < 10_000; sent += 200) {
+      const batch = await Promise.all(Array.from({ length: 200 }, () => post('/cgi-bin/stable_token', body, {})));
+      ok += batch.filter((a) => typeof a.json.access_token === 'string').length;
+    }
+    expect(ok).toBe(10_000);
+    expectWxError(await post('/cgi-bin/stable_token', body, {}), 45011, 'api minute-quota reach limit, must slower, retry next minute', noHint);
+    // Other apps and the plain token endpoint are not affected.
+    expect((await post('/cgi-bin/stable_token', { ...body, appid: APPS.subscription.appid }, {})).json).toHaveProperty('access_token');
+    await ctx.admin.advance(60);
+    expect((await post('/cgi-bin/stable_token', body, {})).json).toHaveProperty('access_token');
+  }, 120_000);
+});
+
 describe('clear_quota', () => {
   it('v1: resets the app\'s counters; the appid must be the token\'s own (40013), present (41002)', async () => {
     await setLimit(ADD, 1);
