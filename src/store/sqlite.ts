@@ -48,8 +48,12 @@ class SqliteStore implements Store {
   private readonly s: Statements;
   private pending: Pending[] = [];
 
+  /** Runs a function in a transaction, or in a savepoint when one is open (made once: wrapping costs). */
+  private readonly inTransaction: Database.Transaction<(run: () => unknown) => unknown>;
+
   constructor(private readonly db: Database.Database) {
     this.s = prepareStatements(db);
+    this.inTransaction = db.transaction((run: () => unknown) => run());
   }
 
   async close(): Promise<void> {
@@ -68,21 +72,22 @@ class SqliteStore implements Store {
     });
   }
 
+
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
     try {
-      this.db.transaction(() => {
+      this.inTransaction.immediate(() => {
         for (const p of batch) {
           try {
-            outcomes.push({ ok: true, value: this.db.transaction(p.run)() });
+            outcomes.push({ ok: true, value: this.inTransaction(p.run) });
           } catch (err) {
             outcomes.push({ ok: false, err });
           }
         }
-      }).immediate();
+      });
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
