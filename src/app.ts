@@ -54,19 +54,6 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const component = new ComponentService(store, clock, random, credentials);
   const admin = new AdminService(store, clock, random, credentials, kf, component, forbiddenWords);
   await admin.loadClock();
-  // Another node may move the deployment clock: read it back from the store at least every 500 ms.
-  let clockPollFailing = false;
-  const clockPoll = setInterval(() => {
-    admin.loadClock().then(
-      () => (clockPollFailing = false),
-      (err: unknown) => {
-        if (!clockPollFailing) app.log.warn({ err }, 'cannot read the deployment clock from the store');
-        clockPollFailing = true;
-      },
-    );
-  }, deps.clockPollMs ?? 500);
-  clockPoll.unref();
-
   const app = Fastify({
     logger: deps.logger ?? false,
     // One line per request, written in onResponse below with what the call was about.
@@ -79,6 +66,18 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     // A URL fastify cannot even route is a wrong path to a WeChat caller.
     frameworkErrors: (err, req, reply) => sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12))),
   });
+  // Another node may move the deployment clock: read it back from the store at least every 500 ms.
+  let clockPollFailing = false;
+  const clockPoll = setInterval(() => {
+    admin.loadClock().then(
+      () => (clockPollFailing = false),
+      (err: unknown) => {
+        if (!clockPollFailing) app.log.warn({ err }, 'cannot read the deployment clock from the store');
+        clockPollFailing = true;
+      },
+    );
+  }, deps.clockPollMs ?? 500);
+  clockPoll.unref();
   app.addHook('onClose', (_instance, done) => {
     clearInterval(clockPoll);
     done();

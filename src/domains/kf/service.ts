@@ -39,11 +39,12 @@ export class KfService {
     return prefix.value;
   }
 
-  /** 65404 / 65401: the account named by kf_account, on this app. */
-  private async existing(app: AppRecord, kfAccount: unknown): Promise<KfAccountRecord> {
-    const account = await this.store.getKfAccount(app.appid, this.prefixOf(app, kfAccount));
+  /** 65404 / 65401: the account named by kf_account, on this app, with its PREFIX. */
+  private async existing(app: AppRecord, kfAccount: unknown): Promise<{ account: KfAccountRecord; prefix: string }> {
+    const prefix = this.prefixOf(app, kfAccount);
+    const account = await this.store.getKfAccount(app.appid, prefix);
     if (!account) throw new WxError('KF_ACCOUNT_NOT_FOUND');
-    return account;
+    return { account, prefix };
   }
 
   private nickname(value: unknown): string {
@@ -69,9 +70,8 @@ export class KfService {
   /** update: 65400, 65404, 65401, 65403; changes kf_nick only. */
   async update(app: AppRecord, body: Record<string, unknown>): Promise<void> {
     this.enabled(app);
-    const account = await this.existing(app, body.kf_account);
+    const { prefix } = await this.existing(app, body.kf_account);
     const nickname = this.nickname(body.nickname);
-    const prefix = this.prefixOf(app, account.kf_account);
     if (!(await this.store.updateKfNick(app.appid, prefix, nickname, this.clock.now()))) {
       throw new WxError('KF_ACCOUNT_NOT_FOUND');
     }
@@ -117,13 +117,13 @@ export class KfService {
   /** inviteworker: 65400; 65404/65401; 65409; then, under the app's lock, 65412, 65411, 65407, 65408, 65410. */
   async invite(app: AppRecord, body: Record<string, unknown>): Promise<void> {
     this.enabled(app);
-    const account = await this.existing(app, body.kf_account);
+    const { prefix } = await this.existing(app, body.kf_account);
     if (!isWechatId(body.invite_wx)) throw new WxError('KF_WECHAT_ACCOUNT_INVALID');
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
     const refusal = await this.store.inviteWorker(
       app.appid,
-      this.prefixOf(app, account.kf_account),
+      prefix,
       { invite_wx: body.invite_wx, invite_expire_time: now + INVITATION_TTL_S, now: nowMs },
       (state) => decideInvitation(state, now),
     );
