@@ -133,6 +133,6 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   await app.register(kfRoutes({ ...wechatDeps, kf }));
   await app.register(headImageRoutes({ ...wechatDeps, kf }));
   const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashAdminToken(deps.adminToken.plain);
-  await app.register(adminRoutes({ admin, adminTokenHash }), { prefix: '/admin/api' });
+  await app.register(adminRoutes({ admin, journal, adminTokenHash }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials };
 }

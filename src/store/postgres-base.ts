@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { authorizationFromRow, journalFromRow, type Row } from './rows.js';
-import type { AuthorizationRecord, ComponentPlatformRecord, ComponentTokenRecord, JournalEntry } from './store.js';
+import { authorizationFromRow, journalFromRow, journalQuery, type Row } from './rows.js';
+import type { AuthorizationRecord, ComponentPlatformRecord, ComponentTokenRecord, JournalEntry, JournalFilter } from './store.js';
 
 export const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
@@ -117,6 +117,11 @@ export class PostgresBase {
   async getJournal(rid: string): Promise<JournalEntry | undefined> {
     const row = (await this.rows('SELECT * FROM journal WHERE rid = $1', [rid]))[0];
     return row ? journalFromRow(row) : undefined;
+  }
+
+  async listJournal(filter: JournalFilter): Promise<JournalEntry[]> {
+    const q = journalQuery(filter, (i) => `$${i}`);
+    return (await this.rows(q.sql, q.values)).map(journalFromRow);
   }
 
   async pruneJournal(beforeMs: number): Promise<void> {

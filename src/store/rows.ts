@@ -1,4 +1,4 @@
-import type { AppRecord, AuthorizationRecord, Credential, JournalEntry, KfAccountRecord, TokenRecord } from './store.js';
+import type { AppRecord, AuthorizationRecord, Credential, JournalEntry, JournalFilter, KfAccountRecord, TokenRecord } from './store.js';
 
 /**
  * Row mapping shared by both stores. SQLite answers booleans as 0/1 and JSON as text; PostgreSQL
@@ -140,4 +140,23 @@ export function journalFromRow(r: Row): JournalEntry {
     client_ip: r.client_ip as string,
     errcode: Number(r.errcode),
   };
+}
+
+/** The journal query for a filter, with `?` or `$n` placeholders. */
+export function journalQuery(f: JournalFilter, placeholder: (i: number) => string): { sql: string; values: unknown[] } {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (cond: string, v: unknown) => {
+    values.push(v);
+    where.push(cond.replace('?', placeholder(values.length)));
+  };
+  if (f.appid !== undefined) add('appid = ?', f.appid);
+  if (f.cgi_path !== undefined) add('cgi_path = ?', f.cgi_path);
+  if (f.errcode !== undefined) add('errcode = ?', f.errcode);
+  if (f.since !== undefined) add('invoke_time >= ?', f.since);
+  if (f.until !== undefined) add('invoke_time < ?', f.until);
+  values.push(f.limit);
+  const sql = `SELECT * FROM journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY invoke_time DESC, rid LIMIT ${placeholder(values.length)}`;
+  return { sql, values };
 }

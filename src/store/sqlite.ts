@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import {
-  appFromRow, appValues, authorizationFromRow, credentialFromRow,
+  appFromRow, appValues, authorizationFromRow, credentialFromRow, journalQuery,
   isWaiting, journalFromRow, kfAccountFromRow, stableFromRow, tokenFromRow, tokenValues, type Row,
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, KfAccountRecord, NewKfAccount, StableState, StableWrite,
+  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, JournalFilter, KfAccountRecord, NewKfAccount, StableState, StableWrite,
   Store, TokenRecord,
 } from './store.js';
 
@@ -348,6 +348,11 @@ class SqliteStore implements Store {
   async getJournal(rid: string): Promise<JournalEntry | undefined> {
     const row = this.s.getJournal.get(rid) as Row | undefined;
     return row ? journalFromRow(row) : undefined;
+  }
+
+  async listJournal(filter: JournalFilter): Promise<JournalEntry[]> {
+    const q = journalQuery(filter, () => '?');
+    return (this.db.prepare(q.sql).all(...q.values) as Row[]).map(journalFromRow);
   }
 
   async pruneJournal(beforeMs: number): Promise<void> {

@@ -146,6 +146,15 @@ export interface JournalEntry {
   errcode: number;
 }
 
+export interface JournalFilter {
+  appid?: string;
+  cgi_path?: string;
+  errcode?: number;
+  since?: number;
+  until?: number;
+  limit: number;
+}
+
 export interface ComponentPlatformRecord {
   component_appid: string;
   component_appsecret: string;
@@ -236,6 +245,8 @@ export interface Store {
   /** Stores journal entries (batched by the caller). */
   appendJournal(entries: readonly JournalEntry[]): Promise<void>;
   getJournal(rid: string): Promise<JournalEntry | undefined>;
+  /** Entries matching every given filter, newest first (times in ms). */
+  listJournal(filter: JournalFilter): Promise<JournalEntry[]>;
   /** Drops entries older than `beforeMs`. */
   pruneJournal(beforeMs: number): Promise<void>;
 

@@ -148,5 +148,25 @@ describe('POST /cgi-bin/openapi/rid/get', () => {
     token = await ctx.admin.token(APPS.service.appid);
     expectWxError(await post('/cgi-bin/openapi/rid/get', { rid }), 76001, 'rid not found', noHint);
   });
+});
 
+describe('admin journal', () => {
+  it('GET /admin/api/journal/{rid} and GET /admin/api/journal with filters, times in Unix seconds, tokens cut', async () => {
+    const now = (await ctx.admin.clock()).now;
+    const bad = await post(ADD, { kf_account: 'nope', nickname: 'x' });
+    expectOk(await add(7));
+    const rid = /rid: (\S+)$/.exec(String(bad.json.errmsg))?.[1] as string;
+    const one = await ctx.admin.request('GET', `/journal/${rid}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({
+      rid, appid: APPS.service.appid, path: ADD, invoke_time: now, errcode: 65404, request_url: `access_token=${token.slice(0, 8)}…`,
+    });
+    expect((await ctx.admin.request('GET', '/journal/00000000-00000000-00000000')).status).toBe(404);
+    const all = (await ctx.admin.request('GET', `/journal?appid=${APPS.service.appid}&path=${encodeURIComponent(ADD)}`)).json.entries as { errcode: number }[];
+    expect(all.map((e) => e.errcode).sort()).toEqual([0, 65404]);
+    const failed = (await ctx.admin.request('GET', '/journal?errcode=65404')).json.entries as { rid: string }[];
+    expect(failed.map((e) => e.rid)).toEqual([rid]);
+    expect(((await ctx.admin.request('GET', `/journal?since=${now + 1}`)).json.entries as unknown[]).length).toBe(0);
+    expect((await ctx.admin.request('GET', '/journal?errcode=abc')).status).toBe(400);
+  });
 });

@@ -1,10 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Journal } from '../quota/journal.js';
 import { AdminError, type AdminService } from './service.js';
 import { APPID, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
 
 export interface AdminDeps {
   admin: AdminService;
+  journal: Journal;
   /** SHA-256 of the admin token, hex. */
   adminTokenHash: string;
 }
@@ -80,6 +82,7 @@ export function adminRoutes(deps: AdminDeps) {
     });
     app.post('/clock', async (req) => admin.moveClock(clockChange(body(req))));
     app.post('/reset', async (_req, reply) => {
+      deps.journal.discard();
       await admin.reset();
       return reply.code(204).send();
     });
@@ -107,6 +110,34 @@ export function adminRoutes(deps: AdminDeps) {
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
       kf_accounts: await admin.listKfAccounts(req.params.appid),
     }));
+
+    app.get<{ Querystring: Record<string, string | undefined> }>('/journal', async (req) => {
+      const q = req.query;
+      const num = (key: string): number | undefined => {
+        const v = q[key];
+        if (v === undefined || v === '') return undefined;
+        if (!/^-?\d+$/.test(v)) throw new AdminError(400, `${key}: must be a whole number`);
+        return Number(v);
+      };
+      const since = num('since');
+      const until = num('until');
+      const limit = num('limit') ?? 1000;
+      if (limit < 1 || limit > 10_000) throw new AdminError(400, 'limit: must be from 1 to 10000');
+      const entries = await deps.journal.list({
+        ...(q.appid ? { appid: q.appid } : {}),
+        ...(q.path ? { cgi_path: q.path } : {}),
+        ...(num('errcode') !== undefined ? { errcode: num('errcode') } : {}),
+        ...(since !== undefined ? { since: since * 1000 } : {}),
+        ...(until !== undefined ? { until: until * 1000 } : {}),
+        limit,
+      });
+      return { entries };
+    });
+    app.get<{ Params: { rid: string } }>('/journal/:rid', async (req) => {
+      const entry = await deps.journal.entry(req.params.rid);
+      if (!entry) throw new AdminError(404, `rid: no request ${req.params.rid} in the journal`);
+      return entry;
+    });
 
     app.post('/tokens', async (req) => {
       const { appid, component_appid } = body(req);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import type { AppRecord, JournalEntry, Store } from '../../store/store.js';
+import type { AppRecord, JournalEntry, JournalFilter, Store } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
 import { RID_PATTERN } from '../../wire/rid.js';
 
@@ -92,4 +92,27 @@ export class Journal {
       client_ip: entry.client_ip,
     };
   }
+
+  /** Forgets what is not written yet (a reset of the deployment). */
+  discard(): void {
+    this.buffer = [];
+  }
+
+  /** The operator's view (admin API): this node's buffer written out first; times in Unix seconds. */
+  async list(filter: JournalFilter): Promise<AdminJournalEntry[]> {
+    await this.flush();
+    return (await this.store.listJournal(filter)).map(adminView);
+  }
+
+  async entry(rid: string): Promise<AdminJournalEntry | undefined> {
+    const entry = this.buffer.find((e) => e.rid === rid) ?? (await this.store.getJournal(rid));
+    return entry ? adminView(entry) : undefined;
+  }
+}
+
+export type AdminJournalEntry = Omit<JournalEntry, 'cgi_path' | 'invoke_time'> & { path: string; invoke_time: number };
+
+function adminView(e: JournalEntry): AdminJournalEntry {
+  const { cgi_path, invoke_time, ...rest } = e;
+  return { ...rest, path: cgi_path, invoke_time: Math.floor(invoke_time / 1000) };
 }
