@@ -56,7 +56,9 @@ program
     try {
       server = await startServer(loaded.config);
     } catch (err) {
-      process.stderr.write(`wxkf: ${(err as Error).message}\n`);
+      const code = (err as { code?: unknown }).code;
+      process.stderr.write(`wxkf: ${(err as Error).message}${typeof code === 'string' ? ` (${code})` : ''}\n`);
+      if (process.env.WXKF_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
       process.exit(1);
     }
     process.stdout.write(`${banner(server)}\n`);

@@ -23,8 +23,21 @@ export function openSqliteStore(file: string): Store {
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  retryWhileBusy(() => migrate(db));
   return new SqliteStore(db);
+}
+
+/** Runs `fn`, retrying every 50 ms for up to 10 s while SQLite answers SQLITE_BUSY (start-up only). */
+function retryWhileBusy<T>(fn: () => T): T {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!String((err as { code?: string }).code).startsWith('SQLITE_BUSY') || attempt >= 200) throw err;
+      Atomics.wait(pause, 0, 0, 50);
+    }
+  }
 }
 
 function migrate(db: Database.Database): void {
