@@ -63,7 +63,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // The add in one round trip. Each statement of a VOLATILE function takes a fresh snapshot, so
   // after the app's row lock is held the existence check and the count see every committed add.
+  // kf_version: a per-app version of its kf accounts, moved by every change to them (see the
+  // SQLite migration 3), read with the credential so nodes may cache an app's list.
   `
+  ALTER TABLE apps ADD COLUMN kf_version BIGINT NOT NULL DEFAULT 0;
   CREATE FUNCTION wxkf_add_kf_account(p_appid TEXT, p_prefix TEXT, p_kf_account TEXT, p_nick TEXT, p_now BIGINT, p_limit INTEGER)
   RETURNS TABLE (result TEXT, kf_id INTEGER) LANGUAGE plpgsql VOLATILE AS $$
   DECLARE
@@ -77,7 +80,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     IF (SELECT COUNT(*) FROM kf_accounts k WHERE k.appid = p_appid) >= p_limit THEN
       RETURN QUERY SELECT 'limit'::TEXT, NULL::INTEGER; RETURN;
     END IF;
-    UPDATE apps SET next_kf_id = next_kf_id + 1 WHERE appid = p_appid;
+    UPDATE apps SET next_kf_id = next_kf_id + 1, kf_version = kf_version + 1 WHERE appid = p_appid;
     INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at)
       VALUES (p_appid, p_prefix, p_kf_account, v_next, p_nick, p_now, p_now);
     RETURN QUERY SELECT 'added'::TEXT, v_next;
@@ -99,29 +102,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (appid, kf_id)
   );
   ALTER TABLE access_tokens ADD COLUMN component_appid TEXT;
-  `,
-  // A per-app version of its kf accounts (see the SQLite migration 3); the add function bumps it.
-  `
-  ALTER TABLE apps ADD COLUMN kf_version BIGINT NOT NULL DEFAULT 0;
-  CREATE OR REPLACE FUNCTION wxkf_add_kf_account(p_appid TEXT, p_prefix TEXT, p_kf_account TEXT, p_nick TEXT, p_now BIGINT, p_limit INTEGER)
-  RETURNS TABLE (result TEXT, kf_id INTEGER) LANGUAGE plpgsql VOLATILE AS $$
-  DECLARE
-    v_next INTEGER;
-  BEGIN
-    SELECT a.next_kf_id INTO v_next FROM apps a WHERE a.appid = p_appid FOR UPDATE;
-    IF NOT FOUND THEN RAISE EXCEPTION 'no app %', p_appid; END IF;
-    IF EXISTS (SELECT 1 FROM kf_accounts k WHERE k.appid = p_appid AND k.prefix = p_prefix) THEN
-      RETURN QUERY SELECT 'exists'::TEXT, NULL::INTEGER; RETURN;
-    END IF;
-    IF (SELECT COUNT(*) FROM kf_accounts k WHERE k.appid = p_appid) >= p_limit THEN
-      RETURN QUERY SELECT 'limit'::TEXT, NULL::INTEGER; RETURN;
-    END IF;
-    UPDATE apps SET next_kf_id = next_kf_id + 1, kf_version = kf_version + 1 WHERE appid = p_appid;
-    INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at)
-      VALUES (p_appid, p_prefix, p_kf_account, v_next, p_nick, p_now, p_now);
-    RETURN QUERY SELECT 'added'::TEXT, v_next;
-  END;
-  $$;
   `,
   // Quotas and the request journal.
   `
