@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/conformance/**/*.test.ts', 'test/store/**/*.test.ts'],
+          exclude: ['test/**/sqlite-*.test.ts'],
           env: { WXKF_TEST_BACKEND: 'postgres' },
         },
       },

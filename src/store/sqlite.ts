@@ -15,16 +15,28 @@ const sqliteBool = (b: boolean) => (b ? 1 : 0);
 
 /** Opens (creating and migrating) an SQLite store. WAL, so that several processes may share the file. */
 export function openSqliteStore(file: string): Store {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  const db = new Database(file, { timeout: 5000 });
+  retryWhileBusy(() => useWal(db));
   db.pragma('synchronous = NORMAL');
   // Checkpoint every ~40 MB of WAL instead of ~4 MB: each checkpoint syncs the file, and on the
   // add path (a small write per call) the default made checkpoints a third of the write cost.
   db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   retryWhileBusy(() => migrate(db));
   return new SqliteStore(db);
+}
+
+/**
+ * Switches a file to WAL (a no-op once it is: the mode is stored in the file). The switch of a new
+ * file reads its header and then upgrades to a write lock, and SQLite answers an upgrade that meets
+ * another connection's write lock with SQLITE_BUSY at once, without the busy handler (to avoid a
+ * deadlock): two processes opening one new file together can meet there. When the switch cannot
+ * be made, SQLite may also answer the old mode instead of an error; both are retried.
+ */
+function useWal(db: Database.Database): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode === 'wal' || mode === 'memory') return; // `:memory:` has no WAL
+  throw Object.assign(new Error(`journal mode stayed ${String(mode)} instead of wal`), { code: 'SQLITE_BUSY' });
 }
 
 /** Runs `fn`, retrying every 50 ms for up to 10 s while SQLite answers SQLITE_BUSY (start-up only). */

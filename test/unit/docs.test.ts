@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERR } from '../../src/wire/errcodes.js';
 import { call } from '../helpers/http.js';
@@ -37,5 +37,15 @@ describe('docs/coverage.md', () => {
       const a = await call(t.baseUrl, row.path, { method: row.method, body: row.method === 'POST' ? {} : undefined });
       expect(a.json.errcode === 40066, `${row.method} ${row.path}`).toBe(!row.done);
     }
+  });
+});
+
+describe('tests cited by the docs', () => {
+  it('every test file README.md and docs/ name exists', () => {
+    const root = new URL('../../', import.meta.url);
+    const texts = [readFileSync(new URL('README.md', root), 'utf8'), ...readdirSync(new URL('docs/', root)).map((f) => doc(f))];
+    const cited = new Set(texts.flatMap((t) => t.match(/test\/[\w./-]+\.test\.ts/g) ?? []));
+    expect(cited.size).toBeGreaterThan(0);
+    expect([...cited].filter((f) => !existsSync(new URL(f, root)))).toEqual([]);
   });
 });
