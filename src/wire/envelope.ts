@@ -55,16 +55,24 @@ export function parseErrmsg(errmsg: string): { text: string; hint?: string; rid?
   return out;
 }
 
+/** UTF-8 that throws on a malformed sequence instead of putting U+FFFD in; it drops a leading BOM. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Parses a JSON body as WeChat does: whatever the Content-Type, with or without a UTF-8 BOM.
- * Empty (or only white space) is 44002; anything but a JSON object is 47001.
+ * Empty (or only white space) is 44002; anything but a JSON object is 47001, and so is a body
+ * that is not UTF-8 (RFC 8259): its bytes are never stored as replacement characters.
  */
 export function parseJsonObjectBody(raw: Uint8Array | undefined): Record<string, unknown> {
   if (raw === undefined || raw.length === 0) throw new WxError('EMPTY_POST_DATA');
-  let text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new WxError('EMPTY_POST_DATA');
+  let text: string;
   let value: unknown;
+  try {
+    text = STRICT_UTF8.decode(raw);
+  } catch {
+    throw new WxError('DATA_FORMAT_ERROR');
+  }
+  if (text.trim() === '') throw new WxError('EMPTY_POST_DATA');
   try {
     value = JSON.parse(text);
   } catch {

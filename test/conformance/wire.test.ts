@@ -40,6 +40,14 @@ describe('JSON bodies whatever the Content-Type', () => {
     expectOk(await raw(`\ufeff${JSON.stringify({ kf_account: 'c@kf_alias1', nickname: 'C' })}`, { 'content-type': 'text/plain' }));
   });
 
+  it('a body that is not UTF-8 is 47001, and nothing is stored', async () => {
+    const enc = new TextEncoder();
+    const body = Uint8Array.from([...enc.encode('{"kf_account":"u8@kf_alias1","nickname":"'), 0xff, 0xfe, ...enc.encode('"}')]);
+    expectWxError(await raw(body, { 'content-type': 'application/json' }), 47001, 'data format error', hint);
+    const list = await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    expect(list.text).not.toContain('u8@kf_alias1');
+  });
+
   it('answers non-ASCII as it is, never as \\u escapes', async () => {
     await raw(JSON.stringify({ kf_account: 'd@kf_alias1', nickname: '客服' }), { 'content-type': 'application/json' });
     const a = await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });

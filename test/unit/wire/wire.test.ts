@@ -71,6 +71,13 @@ describe('parseJsonObjectBody', () => {
   ])('%j → %i', (raw, expected) => {
     expect(code(raw === undefined ? undefined : bytes(raw))).toBe(expected);
   });
+  it('a body that is not UTF-8 is 47001, whatever JSON it seems to hold', () => {
+    const withByte = (b: number) => Uint8Array.from([...bytes('{"nickname":"'), b, ...bytes('"}')]);
+    expect(code(withByte(0xff))).toBe(47001);
+    expect(code(withByte(0xc3))).toBe(47001); // a lead byte with no continuation
+    expect(code(Uint8Array.from([0xed, 0xa0, 0x80]))).toBe(47001); // an encoded surrogate
+    expect(code(bytes('{"nickname":"é客😀"}'))).toBe(0);
+  });
   it('property: any bytes give an object, 44002 or 47001, never a crash', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
       expect([0, 44002, 47001]).toContain(code(b));
