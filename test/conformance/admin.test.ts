@@ -119,3 +119,31 @@ describe('/admin/api/seed', () => {
     expect((await ctx.admin.request('GET', '/apps/wx00000000000000dd')).status).toBe(404);
   });
 });
+
+describe('admin API times', () => {
+  it('are Unix seconds by the deployment clock: apps, kf accounts, invitations', async () => {
+    const at = 1_900_000_000;
+    await ctx.admin.clock({ set: at });
+    const created = await ctx.admin.request('POST', '/apps', { appid: 'wx00000000000000ee', alias: 'times_alias' });
+    expect(created.json).toMatchObject({ created_at: at, updated_at: at });
+    await ctx.admin.clock({ advance: 60 });
+    const patched = await ctx.admin.request('PATCH', '/apps/wx00000000000000ee', { certified: true });
+    expect(patched.json).toMatchObject({ created_at: at, updated_at: at + 60 });
+    expect((await ctx.admin.request('GET', '/apps')).json.apps).toEqual([expect.objectContaining({ created_at: at, updated_at: at + 60 })]);
+    const token = (await ctx.admin.token('wx00000000000000ee'));
+    const add = await call(ctx.t.baseUrl, '/customservice/kfaccount/add', {
+      method: 'POST', query: { access_token: token }, body: { kf_account: 't1@times_alias', nickname: 'T' },
+    });
+    expect(add.json.errcode).toBe(0);
+    const invite = await call(ctx.t.baseUrl, '/customservice/kfaccount/inviteworker', {
+      method: 'POST', query: { access_token: token }, body: { kf_account: 't1@times_alias', invite_wx: 'worker_times' },
+    });
+    expect(invite.json.errcode).toBe(0);
+    const accounts = (await ctx.admin.request('GET', '/apps/wx00000000000000ee/kf_accounts')).json.kf_accounts as Record<string, unknown>[];
+    expect(accounts).toEqual([expect.objectContaining({ created_at: at + 60, invite_expire_time: at + 60 + 7 * 86_400 })]);
+    const accepted = await ctx.admin.request('POST', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/invitation/accept');
+    expect(accepted.json).toMatchObject({ kf_wx: 'worker_times', created_at: at + 60 });
+    const online = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', { status: 1, accepted_case: 2 });
+    expect(online.json).toMatchObject({ created_at: at + 60 });
+  });
+});

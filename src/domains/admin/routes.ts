@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../quota/journal.js';
 import { AdminError, type AdminService } from './service.js';
 import { APPID, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
@@ -9,6 +10,18 @@ export interface AdminDeps {
   journal: Journal;
   /** SHA-256 of the admin token, hex. */
   adminTokenHash: string;
+}
+
+/** The admin API speaks Unix seconds (operator.md); records keep milliseconds. */
+const unixSeconds = (ms: number) => Math.floor(ms / 1000);
+
+export function appView(app: AppRecord) {
+  return { ...app, created_at: unixSeconds(app.created_at), updated_at: unixSeconds(app.updated_at) };
+}
+
+/** `invite_expire_time` is stored in seconds already, as getkflist answers it. */
+export function kfAccountView(account: KfAccountRecord) {
+  return { ...account, created_at: unixSeconds(account.created_at), updated_at: unixSeconds(account.updated_at) };
 }
 
 export function hashAdminToken(token: string): string {
@@ -88,11 +101,11 @@ export function adminRoutes(deps: AdminDeps) {
     });
     app.post('/seed', async (req) => admin.applySeed(must(validateSeed(body(req)))));
 
-    app.get('/apps', async () => ({ apps: await admin.listApps() }));
-    app.post('/apps', async (req, reply) => reply.code(201).send(await admin.createApp(must(validateAppInput(body(req))))));
-    app.get<{ Params: Params }>('/apps/:appid', async (req) => admin.getApp(req.params.appid));
+    app.get('/apps', async () => ({ apps: (await admin.listApps()).map(appView) }));
+    app.post('/apps', async (req, reply) => reply.code(201).send(appView(await admin.createApp(must(validateAppInput(body(req)))))));
+    app.get<{ Params: Params }>('/apps/:appid', async (req) => appView(await admin.getApp(req.params.appid)));
     app.patch<{ Params: Params }>('/apps/:appid', async (req) =>
-      admin.updateApp(req.params.appid, must(validateAppPatch(body(req)))),
+      appView(await admin.updateApp(req.params.appid, must(validateAppPatch(body(req))))),
     );
     app.delete<{ Params: Params }>('/apps/:appid', async (req, reply) => {
       await admin.deleteApp(req.params.appid);
@@ -108,7 +121,7 @@ export function adminRoutes(deps: AdminDeps) {
       return { daily_quotas: updated.daily_quotas };
     });
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
-      kf_accounts: await admin.listKfAccounts(req.params.appid),
+      kf_accounts: (await admin.listKfAccounts(req.params.appid)).map(kfAccountView),
     }));
 
     app.get<{ Querystring: Record<string, string | undefined> }>('/journal', async (req) => {
@@ -149,7 +162,7 @@ export function adminRoutes(deps: AdminDeps) {
     type KfParams = { appid: string; kf_account: string };
     for (const answer of ['accept', 'reject'] as const) {
       app.post<{ Params: KfParams }>(`/apps/:appid/kf_accounts/:kf_account/invitation/${answer}`, async (req) =>
-        admin.answerInvitation(req.params.appid, req.params.kf_account, answer === 'accept'),
+        kfAccountView(await admin.answerInvitation(req.params.appid, req.params.kf_account, answer === 'accept')),
       );
     }
     app.put<{ Params: KfParams }>('/apps/:appid/kf_accounts/:kf_account/online', async (req) => {
@@ -157,7 +170,7 @@ export function adminRoutes(deps: AdminDeps) {
       if (status !== 0 && status !== 1) throw new AdminError(400, 'status: must be 0 (offline) or 1 (online, web)');
       const cases = accepted_case ?? 0;
       if (!Number.isInteger(cases) || (cases as number) < 0) throw new AdminError(400, 'accepted_case: must be a whole number');
-      return admin.setOnline(req.params.appid, req.params.kf_account, status, cases as number);
+      return kfAccountView(await admin.setOnline(req.params.appid, req.params.kf_account, status, cases as number));
     });
 
     app.post('/component_platforms', async (req, reply) => {
