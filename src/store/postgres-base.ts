@@ -15,6 +15,14 @@ export class PostgresBase {
     return (await this.pool.query(sql, values)).rows as Row[];
   }
 
+  /**
+   * A statement of the hot path, prepared once per connection under its name: PostgreSQL then
+   * parses and plans it once instead of on every call. Only for fixed texts (one text per name).
+   */
+  protected async prepared(name: string, sql: string, values: unknown[]): Promise<pg.QueryResult> {
+    return this.pool.query({ name, text: sql, values });
+  }
+
   /** One transaction on one connection; rolled back on any error, and the connection dropped if it broke. */
   protected async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
@@ -87,7 +95,7 @@ export class PostgresBase {
 
   async admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean> {
     if (limit <= 0) return false;
-    return (await this.pool.query(PostgresBase.ADMIT, [appid, counter, period, limit])).rowCount === 1;
+    return (await this.prepared('wxkf_admit_quota', PostgresBase.ADMIT, [appid, counter, period, limit])).rowCount === 1;
   }
 
   async quotaUsed(appid: string, counter: string, period: number): Promise<number> {

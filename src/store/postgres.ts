@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
+import { KeyBatcher } from './batcher.js';
 import { PostgresBase, params } from './postgres-base.js';
 import {
   APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appFromRow, appValues, credentialFromRow, isWaiting, kfAccountFromRow,
@@ -169,9 +170,14 @@ class PostgresStore extends PostgresBase implements Store {
     });
   }
 
+  /** Every call's first read: the lookups of one event-loop turn go to the database as one query. */
+  private readonly credentials = new KeyBatcher<string, Credential>(async (hashes) => {
+    const r = await this.prepared('wxkf_find_credentials', `${CREDENTIAL_SELECT} WHERE t.token_hash = ANY($1::text[])`, [hashes]);
+    return new Map((r.rows as Row[]).map((row) => [row.t_token_hash as string, credentialFromRow(row)]));
+  });
+
   async findCredential(tokenHash: string): Promise<Credential | undefined> {
-    const row = (await this.rows(`${CREDENTIAL_SELECT} WHERE t.token_hash = $1`, [tokenHash]))[0];
-    return row ? credentialFromRow(row) : undefined;
+    return this.credentials.get(tokenHash);
   }
 
   async revokeToken(tokenHash: string, now: number): Promise<boolean> {
@@ -216,10 +222,10 @@ class PostgresStore extends PostgresBase implements Store {
     // One round trip: the function takes the app's row lock, which serializes adds to one app
     // across every node, then checks and writes (migration 2); the primary key backs it up.
     const row = (
-      await this.rows('SELECT result, kf_id FROM wxkf_add_kf_account($1, $2, $3, $4, $5, $6)', [
+      await this.prepared('wxkf_add_kf_account', 'SELECT result, kf_id FROM wxkf_add_kf_account($1, $2, $3, $4, $5, $6)', [
         appid, a.prefix, a.kf_account, a.nickname, a.now, limit,
       ])
-    )[0] as Row;
+    ).rows[0] as Row;
     if (row.result === 'added') return { result: 'added', kf_id: Number(row.kf_id) };
     return { result: row.result === 'exists' ? 'exists' : 'limit' };
   }

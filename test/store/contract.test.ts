@@ -72,6 +72,21 @@ describe(`Store contract (${BACKEND})`, () => {
     expect(await store.findCredential('zzz')).toBeUndefined();
   });
 
+  it('credentials: lookups asked together each get their own token, app and permission sets', async () => {
+    await store.createApp(app('wx1'));
+    await store.createApp(app('wx2', { alias: 'other_alias' }));
+    await store.issueToken(token('one', 'wx1', 100));
+    await store.issueToken(token('two', 'wx2', 100));
+    const found = await Promise.all(['one', 'two', 'one', 'nobody', 'two'].map((h) => store.findCredential(h)));
+    expect(found.map((c) => c?.token.token_hash)).toEqual(['one', 'two', 'one', undefined, 'two']);
+    expect(found.map((c) => c?.app.appid)).toEqual(['wx1', 'wx2', 'wx1', undefined, 'wx2']);
+    expect(found[1]?.app.alias).toBe('other_alias');
+    // A revocation committed before the lookup is asked for is always seen.
+    await store.revokeToken('one', 200);
+    const [again] = await Promise.all([store.findCredential('one'), store.findCredential('two')]);
+    expect(again?.token.revoked_at).toBe(200);
+  });
+
   it('tokens: concurrent issues on one app leave exactly one live token', async () => {
     await store.createApp(app('wx1'));
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.issueToken(token(`t${i}`, 'wx1', 100 + i))));

@@ -1,0 +1,42 @@
+interface Waiter<V> {
+  resolve: (value: V | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Point lookups asked for in the same turn of the event loop are answered by one load of all
+ * their keys (on PostgreSQL one round trip instead of one each). A lookup is loaded after it was
+ * asked for, never before, so it sees everything committed before the caller asked: batching
+ * never makes an answer older. A failed load fails every lookup in it.
+ */
+export class KeyBatcher<K, V> {
+  private pending: Map<K, Waiter<V>[]> | undefined;
+
+  constructor(private readonly load: (keys: K[]) => Promise<ReadonlyMap<K, V>>) {}
+
+  get(key: K): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.pending === undefined) {
+        this.pending = new Map();
+        setImmediate(() => void this.flush());
+      }
+      const waiters = this.pending.get(key);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.pending.set(key, [{ resolve, reject }]);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = undefined;
+    if (batch === undefined) return;
+    let found: ReadonlyMap<K, V>;
+    try {
+      found = await this.load([...batch.keys()]);
+    } catch (err) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
+  }
+}
