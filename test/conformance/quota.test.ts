@@ -51,6 +51,40 @@ describe('daily quotas (45009)', () => {
     expectWxError(await get(), 45009, 'reach max api daily quota limit', noHint);
   });
 
+  it('check 8 before 9 and 10 and the rules: a used-up quota answers 45009 whatever the body, and stores nothing', async () => {
+    await setLimit(ADD, 1);
+    expectOk(await add(1));
+    const kfList = () => call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    for (const body of [undefined, '[1]', { kf_account: 'bad', nickname: 'x' }, { kf_account: 'q1@kf_alias1', nickname: 'Q' }, { kf_account: 'q2@kf_alias1', nickname: 'Q' }]) {
+      expectWxError(await call(ctx.t.baseUrl, ADD, { method: 'POST', query: { access_token: token }, body }), 45009, 'reach max api daily quota limit', { hint: true });
+    }
+    expect((await kfList()).json.kf_list).toEqual([expect.objectContaining({ kf_account: 'q1@kf_alias1' })]);
+    expect(await quotaOf(ADD)).toEqual({ daily_limit: 1, used: 1, remain: 0 });
+  });
+
+  it('calls refused by a body check or a rule count too (44002, 47001, 65404, 65403, 65406)', async () => {
+    await setLimit(ADD, 100);
+    await call(ctx.t.baseUrl, ADD, { method: 'POST', query: { access_token: token } });
+    await call(ctx.t.baseUrl, ADD, { method: 'POST', query: { access_token: token }, body: '[1]' });
+    await post(ADD, { kf_account: 'bad', nickname: 'x' });
+    await post(ADD, { kf_account: 'n1@kf_alias1', nickname: '' });
+    expectOk(await add(1));
+    expect((await add(1)).json.errcode).toBe(65406);
+    expect(await quotaOf(ADD)).toEqual({ daily_limit: 100, used: 6, remain: 94 });
+  });
+
+  it('50 simultaneous calls, half of them with broken bodies, against a remaining quota of 10: exactly 10 admitted, every admitted good one stored', async () => {
+    await setLimit(ADD, 10);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? add(i) : post(ADD, { kf_account: `x${i}@elsewhere`, nickname: 'Q' }))),
+    );
+    const codes = answers.map((a) => a.json.errcode);
+    expect(codes.filter((c) => c === 0 || c === 65404)).toHaveLength(10);
+    expect(codes.filter((c) => c === 45009)).toHaveLength(40);
+    const listed = (await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } })).json.kf_list as unknown[];
+    expect(listed).toHaveLength(codes.filter((c) => c === 0).length);
+  });
+
   it('50 simultaneous calls against a remaining quota of 10: exactly 10 admitted', async () => {
     await setLimit(ADD, 10);
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => add(i)));
