@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import type { Journal } from '../domains/quota/journal.js';
 import { cutBody, maskBody, maskQuery } from '../domains/quota/journal.js';
-import type { QuotaService } from '../domains/quota/service.js';
+import type { DeferredQuota, QuotaService } from '../domains/quota/service.js';
 import type { AppRecord } from '../store/store.js';
 import { permitsComponent } from '../domains/credentials/rules.js';
 import type { Caller, CredentialsService } from '../domains/credentials/service.js';
@@ -25,6 +25,8 @@ export interface WechatCall {
   caller: Caller | undefined;
   /** The JSON object body, when the endpoint reads one. */
   body: Record<string, unknown>;
+  /** Check 8, when the endpoint counts the call in its own write (`countsInWrite`). */
+  quota: DeferredQuota | undefined;
 }
 
 export interface WechatEndpoint {
@@ -40,6 +42,13 @@ export interface WechatEndpoint {
   allows?: (app: AppRecord) => boolean;
   /** Check 7: the permission sets an authorizer_access_token needs one of. */
   permissionSets?: readonly number[];
+  /**
+   * Check 8 is done by the endpoint's own store write, in the same round trip (the call's `quota`).
+   * The endpoint must write nothing before it, and must spend it on every successful path. When
+   * a body check or a rule refuses the call first, the pipeline counts it then, and a used-up
+   * quota answers 45009 instead: check 8's place in the order is kept.
+   */
+  countsInWrite?: boolean;
   /** Whether checks 9–10 apply (the body must be a JSON object), or a function of the method and query. */
   jsonBody: boolean | ((method: string, query: Record<string, string>) => boolean);
   handle(call: WechatCall): Promise<unknown>;
@@ -109,6 +118,7 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
       }
       const query = flatQuery(req.query);
       let caller: Caller | undefined;
+      let quota: DeferredQuota | undefined;
       if (ep.accessToken) {
         caller = await deps.credentials.authenticate(query.access_token);
         req.wx.appid = caller.app.appid;
@@ -116,18 +126,26 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
         if (ep.permissionSets && !permitsComponent(caller, ep.permissionSets)) {
           throw new WxError('API_UNAUTHORIZED_TO_COMPONENT');
         }
-        await deps.quota.admit(caller.app, ep.name);
+        if (ep.countsInWrite) quota = deps.quota.defer(caller.app, ep.name);
+        else await deps.quota.admit(caller.app, ep.name);
       }
-      let body: Record<string, unknown> = {};
-      const needsBody = typeof ep.jsonBody === 'function' ? ep.jsonBody(req.method, query) : ep.jsonBody;
-      if (needsBody) {
-        if (isTooLarge(req.body)) {
-          reply.header('connection', 'close');
-          throw new WxError('DATA_FORMAT_ERROR');
+      let answer: unknown;
+      try {
+        let body: Record<string, unknown> = {};
+        const needsBody = typeof ep.jsonBody === 'function' ? ep.jsonBody(req.method, query) : ep.jsonBody;
+        if (needsBody) {
+          if (isTooLarge(req.body)) {
+            reply.header('connection', 'close');
+            throw new WxError('DATA_FORMAT_ERROR');
+          }
+          body = parseJsonObjectBody(Buffer.isBuffer(req.body) ? req.body : undefined);
         }
-        body = parseJsonObjectBody(Buffer.isBuffer(req.body) ? req.body : undefined);
+        answer = await ep.handle({ req, rid: req.id, ip: req.ip, query, caller, body, quota });
+      } catch (err) {
+        if (quota) await deps.quota.settle(quota); // 45009 wins over what refused the call
+        throw err;
       }
-      const answer = await ep.handle({ req, rid: req.id, ip: req.ip, query, caller, body });
+      if (quota && !quota.spent) throw new Error(`${ep.name} answered without counting the call (countsInWrite)`);
       req.wx.errcode = 0;
       payload = encodeBody(answer);
     } catch (err) {

@@ -86,16 +86,9 @@ export class PostgresBase {
     return r.rowCount === 1;
   }
 
-  private static readonly ADMIT = `INSERT INTO quota_counters (appid, counter, period, used) VALUES ($1, $2, $3, 1)
-          ON CONFLICT (appid, counter) DO UPDATE
-          SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
-            period = excluded.period
-          WHERE quota_counters.period <> excluded.period OR quota_counters.used < $4
-          RETURNING used`;
-
   async admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean> {
-    if (limit <= 0) return false;
-    return (await this.prepared('wxkf_admit_quota', PostgresBase.ADMIT, [appid, counter, period, limit])).rowCount === 1;
+    const r = await this.prepared('wxkf_admit_quota', 'SELECT wxkf_admit_quota($1, $2, $3, $4) AS admitted', [appid, counter, period, limit]);
+    return (r.rows[0] as Row).admitted === true;
   }
 
   async quotaUsed(appid: string, counter: string, period: number): Promise<number> {
@@ -105,7 +98,8 @@ export class PostgresBase {
 
   async clearQuotas(appid: string, clearCounter: string, period: number, maxClears: number): Promise<boolean> {
     return this.tx(async (c) => {
-      if ((await c.query(PostgresBase.ADMIT, [appid, clearCounter, period, maxClears])).rowCount !== 1) return false;
+      const r = await c.query('SELECT wxkf_admit_quota($1, $2, $3, $4) AS admitted', [appid, clearCounter, period, maxClears]);
+      if ((r.rows[0] as Row).admitted !== true) return false;
       await c.query("DELETE FROM quota_counters WHERE appid = $1 AND counter NOT LIKE '#%'", [appid]);
       return true;
     });

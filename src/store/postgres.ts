@@ -9,7 +9,7 @@ import {
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, Credential, HeadImage, Invitation, InvitationAnswer, InviteState, KfAccountRecord,
-  NewKfAccount, StableState, StableWrite, Store, TokenRecord,
+  NewKfAccount, QuotaAdmission, StableState, StableWrite, Store, TokenRecord,
 } from './store.js';
 
 /** Any number of nodes may start at once: migrations run under this advisory lock. */
@@ -218,17 +218,25 @@ class PostgresStore extends PostgresBase implements Store {
     });
   }
 
-  async addKfAccount(appid: string, a: NewKfAccount, limit: number): Promise<AddKfResult> {
+  async addKfAccount(appid: string, a: NewKfAccount, limit: number, quota?: QuotaAdmission): Promise<AddKfResult> {
     // One round trip: the function takes the app's row lock, which serializes adds to one app
-    // across every node, then checks and writes (migration 2); the primary key backs it up.
-    const row = (
-      await this.prepared('wxkf_add_kf_account', 'SELECT result, kf_id FROM wxkf_add_kf_account($1, $2, $3, $4, $5, $6)', [
+    // across every node, then checks and writes (migration 2); the primary key backs it up. With a
+    // quota admission, the call is counted first in the same statement (migration 6).
+    const r = quota
+      ? await this.prepared(
+        'wxkf_admit_and_add_kf_account',
+        'SELECT result, kf_id FROM wxkf_admit_and_add_kf_account($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [appid, quota.counter, quota.period, quota.limit, a.prefix, a.kf_account, a.nickname, a.now, limit],
+      )
+      : await this.prepared('wxkf_add_kf_account', 'SELECT result, kf_id FROM wxkf_add_kf_account($1, $2, $3, $4, $5, $6)', [
         appid, a.prefix, a.kf_account, a.nickname, a.now, limit,
-      ])
-    ).rows[0] as Row;
+      ]);
+    const row = r.rows[0] as Row;
     if (row.result === 'added') return { result: 'added', kf_id: Number(row.kf_id) };
+    if (row.result === 'quota') return { result: 'quota' };
     return { result: row.result === 'exists' ? 'exists' : 'limit' };
   }
+
 
   async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
     return (await this.rows('SELECT * FROM kf_accounts WHERE appid = $1 ORDER BY kf_id', [appid])).map(kfAccountFromRow);

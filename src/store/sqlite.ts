@@ -7,7 +7,7 @@ import {
 } from './rows.js';
 import type {
   AddKfResult, AppPatch, AppRecord, AuthorizationRecord, ComponentPlatformRecord, Credential, HeadImage, Invitation,
-  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, JournalFilter, KfAccountRecord, NewKfAccount, StableState, StableWrite,
+  ComponentTokenRecord, InvitationAnswer, InviteState, JournalEntry, JournalFilter, KfAccountRecord, NewKfAccount, QuotaAdmission, StableState, StableWrite,
   Store, TokenRecord,
 } from './store.js';
 
@@ -220,14 +220,18 @@ class SqliteStore implements Store {
     }).immediate();
   }
 
-  async addKfAccount(appid: string, a: NewKfAccount, limit: number): Promise<AddKfResult> {
+  async addKfAccount(appid: string, a: NewKfAccount, limit: number, quota?: QuotaAdmission): Promise<AddKfResult> {
     // A refusal read from one committed snapshot is already a correct answer (the account existed,
     // or the app was full, at that instant), so it needs no write lock; only an add takes one and
-    // checks again inside it.
-    const seen = this.s.kfExistsAndCount.get({ appid, prefix: a.prefix }) as { e: number; n: number };
-    if (seen.e === 1) return { result: 'exists' };
-    if (seen.n >= limit) return { result: 'limit' };
+    // checks again inside it. A call counted here must be counted before any answer, so with a
+    // quota admission everything happens inside the write.
+    if (!quota) {
+      const seen = this.s.kfExistsAndCount.get({ appid, prefix: a.prefix }) as { e: number; n: number };
+      if (seen.e === 1) return { result: 'exists' };
+      if (seen.n >= limit) return { result: 'limit' };
+    }
     return this.batched((): AddKfResult => {
+      if (quota && !this.admit(appid, quota)) return { result: 'quota' };
       const { e, n } = this.s.kfExistsAndCount.get({ appid, prefix: a.prefix }) as { e: number; n: number };
       if (e === 1) return { result: 'exists' };
       if (n >= limit) return { result: 'limit' };
@@ -237,6 +241,7 @@ class SqliteStore implements Store {
       return { result: 'added', kf_id: idRow.kf_id };
     });
   }
+
 
   async listKfAccounts(appid: string): Promise<KfAccountRecord[]> {
     return (this.s.listKf.all(appid) as Row[]).map(kfAccountFromRow);
@@ -346,9 +351,13 @@ class SqliteStore implements Store {
   }
 
   async admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean> {
-    if (limit <= 0) return false;
     // Group-committed with the other writes of this turn: every call pays for this one write.
-    return this.batched(() => this.s.admitQuota.get({ appid, counter, period, limit }) !== undefined);
+    return this.batched(() => this.admit(appid, { counter, period, limit }));
+  }
+
+  /** Counts one call on the counter unless its limit is reached (inside a write transaction). */
+  private admit(appid: string, q: QuotaAdmission): boolean {
+    return q.limit > 0 && this.s.admitQuota.get({ appid, counter: q.counter, period: q.period, limit: q.limit }) !== undefined;
   }
 
   async quotaUsed(appid: string, counter: string, period: number): Promise<number> {

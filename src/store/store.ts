@@ -103,7 +103,14 @@ export interface NewKfAccount {
   now: number;
 }
 
-export type AddKfResult = { result: 'added'; kf_id: number } | { result: 'exists' } | { result: 'limit' };
+export type AddKfResult = { result: 'added'; kf_id: number } | { result: 'exists' } | { result: 'limit' } | { result: 'quota' };
+
+/** Check 8 of a call, done by the store in the same write as the call's own change. */
+export interface QuotaAdmission {
+  counter: string;
+  period: number;
+  limit: number;
+}
 
 /** What an invitation is decided on, read under the app's lock (kf.md, inviteworker). */
 export interface InviteState {
@@ -207,8 +214,12 @@ export interface Store {
   /** Applies a stable-token decision if the state is still at `expectedVersion`; false when it moved. */
   writeStable(appid: string, write: StableWrite): Promise<boolean>;
 
-  /** Adds the account unless its PREFIX exists (checked first) or the app holds `limit` accounts. */
-  addKfAccount(appid: string, account: NewKfAccount, limit: number): Promise<AddKfResult>;
+  /**
+   * Adds the account unless its PREFIX exists (checked first) or the app holds `limit` accounts.
+   * With `quota`, first counts the call as admitQuota does, atomically with the add: `quota` when
+   * the limit is reached (and nothing is added).
+   */
+  addKfAccount(appid: string, account: NewKfAccount, limit: number, quota?: QuotaAdmission): Promise<AddKfResult>;
   /** The app's accounts ordered by kf_id. */
   listKfAccounts(appid: string): Promise<KfAccountRecord[]>;
   getKfAccount(appid: string, prefix: string): Promise<KfAccountRecord | undefined>;

@@ -115,6 +115,32 @@ describe(`Store contract (${BACKEND})`, () => {
     expect((await store.findCredential('f'))?.token.revoked_at).toBeNull();
   });
 
+  it('kf accounts: an add given a quota admission counts the call first, refused or not, and adds nothing past the quota', async () => {
+    await store.createApp(app('wx1'));
+    const q = { counter: '/customservice/kfaccount/add', period: 7, limit: 3 };
+    expect(await store.addKfAccount('wx1', acct('a'), 100, q)).toEqual({ result: 'added', kf_id: 1001 });
+    expect(await store.addKfAccount('wx1', acct('A'), 100, q)).toEqual({ result: 'exists' });
+    expect(await store.admitQuota('wx1', q.counter, q.period, q.limit)).toBe(true);
+    expect(await store.addKfAccount('wx1', acct('b'), 100, q)).toEqual({ result: 'quota' });
+    expect(await store.addKfAccount('wx1', acct('a'), 100, q)).toEqual({ result: 'quota' });
+    expect((await store.listKfAccounts('wx1')).map((k) => k.kf_account)).toEqual(['a@alias_1']);
+    expect(await store.quotaUsed('wx1', q.counter, q.period)).toBe(3);
+    expect(await store.addKfAccount('wx1', acct('b'), 100, { ...q, period: 8 })).toEqual({ result: 'added', kf_id: 1002 });
+    expect(await store.addKfAccount('wx1', acct('c'), 100, { ...q, period: 8, limit: 0 })).toEqual({ result: 'quota' });
+    expect(await store.addKfAccount('wx1', acct('c'), 2, { ...q, period: 8 })).toEqual({ result: 'limit' });
+    expect(await store.quotaUsed('wx1', q.counter, 8)).toBe(2);
+  });
+
+  it('kf accounts: 30 concurrent adds against a quota of 10 add exactly 10 and count exactly 10', async () => {
+    await store.createApp(app('wx1'));
+    const q = { counter: '/customservice/kfaccount/add', period: 1, limit: 10 };
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => store.addKfAccount('wx1', acct(`p${i}`), 100, q)));
+    expect(results.filter((r) => r.result === 'added')).toHaveLength(10);
+    expect(results.filter((r) => r.result === 'quota')).toHaveLength(20);
+    expect(await store.listKfAccounts('wx1')).toHaveLength(10);
+    expect(await store.quotaUsed('wx1', q.counter, 1)).toBe(10);
+  });
+
   it('kf accounts: PREFIX unique, exists before limit, kf_id from 1001 and never reused', async () => {
     await store.createApp(app('wx1'));
     await store.createApp(app('wx2'));

@@ -9,7 +9,7 @@ export type KfDeps = WechatDeps & { kf: KfService };
 /** The kf family's shape: an access token, the hint, 48001 by account type, 61007 by permission set. */
 export function kfEndpoint(
   name: keyof typeof KF_PERMISSION_SETS,
-  ep: Pick<WechatEndpoint, 'paths' | 'methods' | 'jsonBody'> & { workers?: boolean; handle: (c: WechatCall) => Promise<unknown> },
+  ep: Pick<WechatEndpoint, 'paths' | 'methods' | 'jsonBody' | 'countsInWrite'> & { workers?: boolean; handle: (c: WechatCall) => Promise<unknown> },
 ): WechatEndpoint {
   return {
     name: ep.paths[0] as string,
@@ -25,9 +25,10 @@ export function kfRoutes(deps: KfDeps) {
   const { kf } = deps;
   const app = (c: WechatCall) => c.caller!.app;
   const endpoints: WechatEndpoint[] = [
+    // The hot path: the call is counted in the add's own write (one round trip on PostgreSQL).
     kfEndpoint('add', {
-      paths: ['/customservice/kfaccount/add'], methods: ['POST'], jsonBody: true,
-      handle: async (c) => (await kf.add(app(c), c.body), OK_BODY),
+      paths: ['/customservice/kfaccount/add'], methods: ['POST'], jsonBody: true, countsInWrite: true,
+      handle: async (c) => (await kf.add(app(c), c.body, c.quota), OK_BODY),
     }),
     kfEndpoint('update', {
       paths: ['/customservice/kfaccount/update'], methods: ['POST'], jsonBody: true,

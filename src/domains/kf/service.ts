@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { AppRecord, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
+import type { DeferredQuota } from '../quota/service.js';
 import { WxError, encodeBody } from '../../wire/envelope.js';
 import {
   HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ACCOUNT_LIMIT, MAX_WORKER_BINDINGS, checkNickname, decideInvitation, isWechatId,
@@ -53,16 +54,22 @@ export class KfService {
     return nickname.value;
   }
 
-  /** Rows 9–14 of addkfaccount.md; the count and uniqueness rules are enforced atomically by the store. */
-  async add(app: AppRecord, body: Record<string, unknown>): Promise<void> {
+  /**
+   * Rows 9–14 of addkfaccount.md; the count and uniqueness rules are enforced atomically by the
+   * store. Given the call's deferred check 8, the store counts the call in the same write.
+   */
+  async add(app: AppRecord, body: Record<string, unknown>, quota?: DeferredQuota): Promise<void> {
     this.enabled(app);
     const prefix = this.prefixOf(app, body.kf_account);
     const nickname = this.nickname(body.nickname);
+    if (quota) quota.spent = true;
     const result = await this.store.addKfAccount(
       app.appid,
       { kf_account: body.kf_account as string, prefix, nickname, now: this.clock.now() },
       KF_ACCOUNT_LIMIT,
+      quota?.admission,
     );
+    if (result.result === 'quota') throw new WxError('DAILY_QUOTA_REACHED');
     if (result.result === 'exists') throw new WxError('KF_ACCOUNT_EXISTS');
     if (result.result === 'limit') throw new WxError('KF_ACCOUNT_LIMIT');
   }

@@ -1,10 +1,17 @@
 import type { Clock } from '../../platform/clock.js';
-import type { AppRecord, Store } from '../../store/store.js';
+import type { AppRecord, QuotaAdmission, Store } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
 import {
   CLEARS_PER_MONTH, CLEAR_COUNTER, STABLE_TOKEN_PER_MINUTE, dailyLimit, dayPeriod, minuteCounter, minutePeriod, monthPeriod,
   quotaView, type QuotaView,
 } from './rules.js';
+
+/** A call's check 8, not done yet: whoever counts it (the endpoint's write, or settle) marks it spent. */
+export interface DeferredQuota {
+  readonly appid: string;
+  readonly admission: QuotaAdmission;
+  spent: boolean;
+}
 
 export class QuotaService {
   constructor(
@@ -16,10 +23,24 @@ export class QuotaService {
 
   /** Check 8: counts the call, or 45009 when the app's daily quota for the interface is used up. */
   async admit(app: AppRecord, cgiPath: string): Promise<void> {
-    const now = this.clock.now();
-    if (!(await this.store.admitQuota(app.appid, cgiPath, dayPeriod(now), dailyLimit(app, cgiPath)))) {
-      throw new WxError('DAILY_QUOTA_REACHED');
-    }
+    return this.settle(this.defer(app, cgiPath));
+  }
+
+  /**
+   * Check 8 handed to an endpoint that counts the call in its own write (one round trip instead
+   * of two). The window and limit are fixed now, when the check is due.
+   */
+  defer(app: AppRecord, cgiPath: string): DeferredQuota {
+    const admission = { counter: cgiPath, period: dayPeriod(this.clock.now()), limit: dailyLimit(app, cgiPath) };
+    return { appid: app.appid, admission, spent: false };
+  }
+
+  /** Counts a deferred call that its endpoint did not count itself; 45009 when the quota is used up. */
+  async settle(quota: DeferredQuota): Promise<void> {
+    if (quota.spent) return;
+    quota.spent = true;
+    const { counter, period, limit } = quota.admission;
+    if (!(await this.store.admitQuota(quota.appid, counter, period, limit))) throw new WxError('DAILY_QUOTA_REACHED');
   }
 
   /** stable_token's minute limit (45011), after its daily one. */
