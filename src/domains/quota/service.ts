@@ -22,7 +22,7 @@ export class QuotaService {
   ) {}
 
   /** Check 8: counts the call, or 45009 when the app's daily quota for the interface is used up. */
-  async admit(app: AppRecord, cgiPath: string): Promise<void> {
+  admit(app: AppRecord, cgiPath: string): Promise<void> {
     return this.settle(this.defer(app, cgiPath));
   }
 
