@@ -85,6 +85,17 @@ describe('daily quotas (45009)', () => {
     expect(listed).toHaveLength(codes.filter((c) => c === 0).length);
   });
 
+  it('a limit is 0 to 2147483647 calls a day: larger is refused by the admin API, naming the field; the largest works', async () => {
+    const tooLarge = await setLimit(ADD, 3_000_000_000);
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.json.error).toContain('daily_limit');
+    expect((await setLimit(ADD, 2_147_483_647)).status).toBe(200);
+    expectOk(await add(1));
+    expect(await quotaOf(ADD)).toEqual({ daily_limit: 2_147_483_647, used: 1, remain: 2_147_483_646 });
+    expect((await setLimit(ADD, 0)).status).toBe(200);
+    expectWxError(await add(2), 45009, 'reach max api daily quota limit', { hint: true });
+  });
+
   it('50 simultaneous calls against a remaining quota of 10: exactly 10 admitted', async () => {
     await setLimit(ADD, 10);
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => add(i)));

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../quota/journal.js';
 import { AdminError, type AdminService } from './service.js';
-import { APPID, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
+import { APPID, MAX_DAILY_LIMIT, isDailyLimit, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
 
 export interface AdminDeps {
   admin: AdminService;
@@ -115,9 +115,9 @@ export function adminRoutes(deps: AdminDeps) {
     app.put<{ Params: Params }>('/apps/:appid/quotas', async (req) => {
       const { cgi_path, daily_limit } = body(req);
       if (typeof cgi_path !== 'string' || !cgi_path.startsWith('/')) throw new AdminError(400, 'cgi_path: must be a path such as "/customservice/kfaccount/add"');
-      if (!Number.isInteger(daily_limit) || (daily_limit as number) < 0) throw new AdminError(400, 'daily_limit: must be a whole number of calls a day');
+      if (!isDailyLimit(daily_limit)) throw new AdminError(400, `daily_limit: must be a whole number of calls a day, 0 to ${MAX_DAILY_LIMIT}`);
       const app = await admin.getApp(req.params.appid);
-      const updated = await admin.updateApp(app.appid, { daily_quotas: { ...app.daily_quotas, [cgi_path]: daily_limit as number } });
+      const updated = await admin.updateApp(app.appid, { daily_quotas: { ...app.daily_quotas, [cgi_path]: daily_limit } });
       return { daily_quotas: updated.daily_quotas };
     });
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({

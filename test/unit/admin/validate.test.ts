@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateAppInput, validateAppPatch, validateSeed } from '../../../src/domains/admin/validate.js';
+import { isDailyLimit, validateAppInput, validateAppPatch, validateSeed } from '../../../src/domains/admin/validate.js';
 
 describe('validateSeed', () => {
   it('accepts the documented example', () => {
@@ -46,5 +46,14 @@ describe('validateAppInput and validateAppPatch', () => {
   it('a patch may change any field but appid, and may empty the alias', () => {
     expect(validateAppPatch({ alias: '', secret_frozen: true })).toEqual({ ok: true, value: { alias: '', secret_frozen: true } });
     expect(validateAppPatch({ appid: 'wx00000000000000aa' }).ok).toBe(false);
+  });
+});
+
+describe('daily limits', () => {
+  it('are whole numbers of calls from 0 to 2^31 - 1 (a PostgreSQL INTEGER), in a seed as in an app', () => {
+    const quotas = (v: unknown) => validateAppInput({ appid: 'wx1234567890abcdef', daily_quotas: { '/customservice/kfaccount/add': v } }).ok;
+    expect([0, 1, 2_147_483_647].map(quotas)).toEqual([true, true, true]);
+    expect([-1, 1.5, 2_147_483_648, 3e9, '5', null].map(quotas)).toEqual([false, false, false, false, false, false]);
+    expect(isDailyLimit(2_147_483_647) && !isDailyLimit(2_147_483_648)).toBe(true);
   });
 });
