@@ -4,6 +4,14 @@
  */
 export const RID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
+/** The last second a rid's first group (8 hex digits) can carry: 2106-02-07. */
+export const RID_MAX_SECONDS = 0xffffffff;
+
+/** Whether a deployment time (ms) is one a rid can carry; the clock is never moved outside it. */
+export function withinRidTime(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= 0 && ms < (RID_MAX_SECONDS + 1) * 1000;
+}
+
 export function formatRid(unixSeconds: number, random8: Uint8Array): string {
   if (random8.length < 8) throw new RangeError('a rid needs 8 random bytes');
   const hex = Buffer.from(random8.subarray(0, 8)).toString('hex');

@@ -42,6 +42,23 @@ describe('/admin/api/clock', () => {
     }
     expect((await ctx.admin.request('POST', '/clock', { tick: 1 })).json.error).toContain('tick');
   });
+
+  it('stays within the times a rid can carry (Unix seconds 0 to 4294967295): past them is a 400 naming the field', async () => {
+    const before = await ctx.admin.clock();
+    const set = await ctx.admin.request('POST', '/clock', { set: 4_294_967_296 });
+    expect(set.status).toBe(400);
+    expect(set.json.error).toContain('set');
+    const back = await ctx.admin.request('POST', '/clock', { advance: -(before.now + 10) });
+    expect(back.status).toBe(400);
+    expect(back.json.error).toContain('advance');
+    expect(Math.abs((await ctx.admin.clock()).now - before.now)).toBeLessThan(120);
+    expect(await ctx.admin.clock({ set: 4_294_967_295 })).toMatchObject({ now: 4_294_967_295 });
+    const far = await ctx.admin.request('POST', '/clock', { advance: 1 });
+    expect(far.status).toBe(400);
+    const unknown = await call(ctx.t.baseUrl, '/cgi-bin/nope');
+    expect(String(unknown.json.errmsg)).toMatch(/rid: ffffffff-/);
+    await ctx.admin.clock({ real: true });
+  });
 });
 
 describe('/admin/api/apps', () => {
@@ -145,5 +162,8 @@ describe('admin API times', () => {
     expect(accepted.json).toMatchObject({ kf_wx: 'worker_times', created_at: at + 60 });
     const online = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', { status: 1, accepted_case: 2 });
     expect(online.json).toMatchObject({ created_at: at + 60 });
+    const tooMany = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', { status: 1, accepted_case: 3_000_000_000 });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.error).toContain('accepted_case');
   });
 });

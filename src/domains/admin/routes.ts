@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../quota/journal.js';
 import { AdminError, type AdminService } from './service.js';
-import { APPID, MAX_DAILY_LIMIT, isDailyLimit, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
+import { APPID, MAX_COUNT, isCount, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
 
 export interface AdminDeps {
   admin: AdminService;
@@ -115,7 +115,7 @@ export function adminRoutes(deps: AdminDeps) {
     app.put<{ Params: Params }>('/apps/:appid/quotas', async (req) => {
       const { cgi_path, daily_limit } = body(req);
       if (typeof cgi_path !== 'string' || !cgi_path.startsWith('/')) throw new AdminError(400, 'cgi_path: must be a path such as "/customservice/kfaccount/add"');
-      if (!isDailyLimit(daily_limit)) throw new AdminError(400, `daily_limit: must be a whole number of calls a day, 0 to ${MAX_DAILY_LIMIT}`);
+      if (!isCount(daily_limit)) throw new AdminError(400, `daily_limit: must be a whole number of calls a day, 0 to ${MAX_COUNT}`);
       const app = await admin.getApp(req.params.appid);
       const updated = await admin.updateApp(app.appid, { daily_quotas: { ...app.daily_quotas, [cgi_path]: daily_limit } });
       return { daily_quotas: updated.daily_quotas };
@@ -169,8 +169,8 @@ export function adminRoutes(deps: AdminDeps) {
       const { status, accepted_case } = body(req);
       if (status !== 0 && status !== 1) throw new AdminError(400, 'status: must be 0 (offline) or 1 (online, web)');
       const cases = accepted_case ?? 0;
-      if (!Number.isInteger(cases) || (cases as number) < 0) throw new AdminError(400, 'accepted_case: must be a whole number');
-      return kfAccountView(await admin.setOnline(req.params.appid, req.params.kf_account, status, cases as number));
+      if (!isCount(cases)) throw new AdminError(400, `accepted_case: must be a whole number, 0 to ${MAX_COUNT}`);
+      return kfAccountView(await admin.setOnline(req.params.appid, req.params.kf_account, status, cases));
     });
 
     app.post('/component_platforms', async (req, reply) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { clockStateAt, type ClockState, type DeploymentClock } from '../../platform/clock.js';
+import { RID_MAX_SECONDS, withinRidTime } from '../../wire/rid.js';
 import type { Random } from '../../platform/random.js';
 import type { AppRecord, KfAccountRecord, Store } from '../../store/store.js';
 import type { AccessTokenAnswer, CredentialsService } from '../credentials/service.js';
@@ -69,8 +70,11 @@ export class AdminService {
     const base = this.clock.baseNow();
     const now = this.clock.now();
     let next: ClockState;
-    if (change.advance !== undefined) next = clockStateAt(state, base, now + change.advance * 1000);
-    else if (change.set !== undefined) next = clockStateAt(state, base, change.set * 1000);
+    const target = change.advance !== undefined ? now + change.advance * 1000 : change.set !== undefined ? change.set * 1000 : now;
+    if (!withinRidTime(target)) {
+      throw new AdminError(400, `${change.advance !== undefined ? 'advance' : 'set'}: the clock must stay within Unix seconds 0 to ${RID_MAX_SECONDS} (the times a rid can carry)`);
+    }
+    if (change.advance !== undefined || change.set !== undefined) next = clockStateAt(state, base, target);
     else if (change.freeze) next = { offsetMs: state.offsetMs, frozenAtMs: now };
     else next = { offsetMs: 0, frozenAtMs: null };
     await this.store.setMeta(CLOCK_META_KEY, JSON.stringify(next));

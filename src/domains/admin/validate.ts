@@ -44,9 +44,9 @@ export interface SeedDocument {
 
 export const APPID = /^wx[0-9a-f]{16}$/;
 
-/** A daily limit is counted in a 32-bit column (PostgreSQL INTEGER): 0 to 2^31 - 1 calls a day. */
-export const MAX_DAILY_LIMIT = 2_147_483_647;
-export const isDailyLimit = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_DAILY_LIMIT;
+/** Counts the operator sets (daily limits, accepted cases) are kept in 32-bit columns (PostgreSQL INTEGER). */
+export const MAX_COUNT = 2_147_483_647;
+export const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_COUNT;
 const SECRET = /^[0-9a-fA-F]{32}$/;
 const ORIGINAL_ID = /^gh_[0-9a-f]{12}$/;
 
@@ -100,8 +100,8 @@ function checkAppFields(obj: Record<string, unknown>, at: string, errors: string
   }
   if (obj.daily_quotas !== undefined) {
     const q = obj.daily_quotas;
-    const ok = isObject(q) && Object.entries(q).every(([k, v]) => k.startsWith('/') && isDailyLimit(v));
-    if (!ok) errors.push(`${at}daily_quotas: must map cgi paths ("/…") to whole numbers of calls a day, 0 to ${MAX_DAILY_LIMIT}`);
+    const ok = isObject(q) && Object.entries(q).every(([k, v]) => k.startsWith('/') && isCount(v));
+    if (!ok) errors.push(`${at}daily_quotas: must map cgi paths ("/…") to whole numbers of calls a day, 0 to ${MAX_COUNT}`);
     else out.daily_quotas = q as Record<string, number>;
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDailyLimit, validateAppInput, validateAppPatch, validateSeed } from '../../../src/domains/admin/validate.js';
+import { isCount, validateAppInput, validateAppPatch, validateSeed } from '../../../src/domains/admin/validate.js';
 
 describe('validateSeed', () => {
   it('accepts the documented example', () => {
@@ -54,6 +54,6 @@ describe('daily limits', () => {
     const quotas = (v: unknown) => validateAppInput({ appid: 'wx1234567890abcdef', daily_quotas: { '/customservice/kfaccount/add': v } }).ok;
     expect([0, 1, 2_147_483_647].map(quotas)).toEqual([true, true, true]);
     expect([-1, 1.5, 2_147_483_648, 3e9, '5', null].map(quotas)).toEqual([false, false, false, false, false, false]);
-    expect(isDailyLimit(2_147_483_647) && !isDailyLimit(2_147_483_648)).toBe(true);
+    expect(isCount(2_147_483_647) && !isCount(2_147_483_648)).toBe(true);
   });
 });

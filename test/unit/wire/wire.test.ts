@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ERR, HINT_PATTERN, RID_PATTERN, WxError, errNameOf, errorBody, formatRid, makeHint, parseErrmsg, parseJsonObjectBody, parseRid,
+  ERR, HINT_PATTERN, RID_MAX_SECONDS, RID_PATTERN, WxError, errNameOf, errorBody, formatRid, makeHint, parseErrmsg, parseJsonObjectBody, parseRid,
+  withinRidTime,
 } from '../../../src/wire/index.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -82,5 +83,14 @@ describe('parseJsonObjectBody', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
       expect([0, 44002, 47001]).toContain(code(b));
     }));
+  });
+});
+
+describe('the times a rid can carry', () => {
+  it('are Unix seconds 0 to 0xffffffff (8 hex digits); the deployment clock is kept within them', () => {
+    expect(RID_MAX_SECONDS).toBe(0xffffffff);
+    expect([0, 1_795_000_000_000, RID_MAX_SECONDS * 1000, RID_MAX_SECONDS * 1000 + 999].map(withinRidTime)).toEqual([true, true, true, true]);
+    expect([-1, (RID_MAX_SECONDS + 1) * 1000, 1e20, Number.NaN, Infinity].map(withinRidTime)).toEqual([false, false, false, false, false]);
+    expect(formatRid(RID_MAX_SECONDS, new Uint8Array(8)).slice(0, 8)).toBe('ffffffff');
   });
 });
