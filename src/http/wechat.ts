@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import type { Journal } from '../domains/quota/journal.js';
-import { cutBody, maskBody, maskQuery } from '../domains/quota/journal.js';
+import { journalBytes, maskQuery } from '../domains/quota/journal.js';
 import type { DeferredQuota, QuotaService } from '../domains/quota/service.js';
 import type { AppRecord } from '../store/store.js';
 import { permitsComponent } from '../domains/credentials/rules.js';
@@ -80,8 +80,9 @@ export function sendWechat(reply: FastifyReply, body: unknown): FastifyReply {
   return reply.code(200).header('content-type', WECHAT_CONTENT_TYPE).send(encodeBody(body));
 }
 
-function requestBodyText(body: unknown, contentType: string | undefined): string {
-  if (Buffer.isBuffer(body)) return maskBody(cutBody(body.toString('utf8')));
+/** The request body for the journal: the bytes as read, or what stands for a body that was not. */
+function journalRequestBody(body: unknown, contentType: string | undefined): Buffer | string {
+  if (Buffer.isBuffer(body)) return journalBytes(body);
   if (isTooLarge(body)) return '[body over 1 MiB, not read]';
   if (contentType?.startsWith('multipart/')) return '[multipart body]';
   return '';
@@ -160,8 +161,8 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
       invoke_time: started,
       cost_ms: Math.max(0, now - started),
       request_url: maskQuery(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : ''),
-      request_body: requestBodyText(req.body, req.headers['content-type']),
-      response_body: maskBody(cutBody(payload.toString('utf8'))),
+      request: journalRequestBody(req.body, req.headers['content-type']),
+      response: payload,
       client_ip: req.ip,
       errcode: req.wx.errcode ?? -1,
     });

@@ -21,6 +21,12 @@ export function maskQuery(query: string): string {
 export function cutBody(text: string): string {
   return text.length > JOURNAL_BODY_LIMIT ? text.slice(0, JOURNAL_BODY_LIMIT) : text;
 }
+/** UTF-8 takes at most 4 bytes a character: these bytes always hold the 64 KiB characters kept. */
+const JOURNAL_BODY_BYTES = 4 * JOURNAL_BODY_LIMIT;
+/** The bytes of a body the journal holds until it writes it: a copy of the part kept, for a large one. */
+export function journalBytes(body: Buffer): Buffer {
+  return body.length > JOURNAL_BODY_BYTES ? Buffer.from(body.subarray(0, JOURNAL_BODY_BYTES)) : body;
+}
 
 export interface RidAnswer {
   invoke_time: number;
@@ -32,14 +38,29 @@ export interface RidAnswer {
 }
 
 /**
+ * What a request leaves for the journal: its bodies as they were sent and answered. They are
+ * decoded, cut and masked only when the entry is written or looked up, off the request's path.
+ * A request body is a Buffer, or a placeholder text for one that was not read.
+ */
+export type JournalRecord = Omit<JournalEntry, 'request_body' | 'response_body'> & {
+  request: Buffer | string;
+  response: Buffer;
+};
+
+/**
  * The request journal. Entries are buffered and written in batches off the request's path (every
  * 200 ms or 500 entries), and flushed on close; a lookup sees the buffer too, so a request is
  * found at once on its own node and within a flush on every other.
  */
 export class Journal {
-  private buffer: JournalEntry[] = [];
+  private buffer: JournalRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushes = 0;
+  /**
+   * The stored text of each body, once per Buffer: an answer encoded once and sent to many calls
+   * (getkflist's, until the list changes) is decoded and masked once, not once a call.
+   */
+  private readonly texts = new WeakMap<Buffer, string>();
 
   constructor(
     private readonly store: Store,
@@ -48,7 +69,7 @@ export class Journal {
     private readonly flushMs = 200,
   ) {}
 
-  record(entry: JournalEntry): void {
+  record(entry: JournalRecord): void {
     this.buffer.push(entry);
     if (this.buffer.length >= 500) void this.flush();
     else if (!this.timer) {
@@ -64,7 +85,7 @@ export class Journal {
     this.buffer = [];
     if (batch.length === 0) return;
     try {
-      await this.store.appendJournal(batch);
+      await this.store.appendJournal(batch.map((r) => this.written(r)));
       if (++this.flushes % 100 === 0) await this.store.pruneJournal(this.clock.now() - JOURNAL_RETENTION_MS);
     } catch (err) {
       // The store is down: keep the entries for the next flush (bounded, oldest dropped first).
@@ -80,7 +101,7 @@ export class Journal {
   /** openapi/rid/get: 76002 malformed, 76001 unknown or older than 7 days, 76003 another app's. */
   async lookup(app: AppRecord, rid: unknown): Promise<RidAnswer> {
     if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WxError('RID_ERROR');
-    const entry = this.buffer.find((e) => e.rid === rid) ?? (await this.store.getJournal(rid));
+    const entry = this.buffered(rid) ?? (await this.store.getJournal(rid));
     if (!entry || entry.invoke_time <= this.clock.now() - JOURNAL_RETENTION_MS) throw new WxError('RID_NOT_FOUND');
     if (entry.appid !== app.appid) throw new WxError('RID_NO_PERMISSION');
     return {
@@ -105,8 +126,32 @@ export class Journal {
   }
 
   async entry(rid: string): Promise<AdminJournalEntry | undefined> {
-    const entry = this.buffer.find((e) => e.rid === rid) ?? (await this.store.getJournal(rid));
+    const entry = this.buffered(rid) ?? (await this.store.getJournal(rid));
     return entry ? adminView(entry) : undefined;
+  }
+
+  private buffered(rid: string): JournalEntry | undefined {
+    const record = this.buffer.find((e) => e.rid === rid);
+    return record ? this.written(record) : undefined;
+  }
+
+  /** The entry as the store keeps it: bodies as text, cut at 64 KiB, tokens and secrets masked. */
+  private written(record: JournalRecord): JournalEntry {
+    const { request, response, ...rest } = record;
+    return {
+      ...rest,
+      request_body: typeof request === 'string' ? request : this.text(request),
+      response_body: this.text(response),
+    };
+  }
+
+  private text(body: Buffer): string {
+    let text = this.texts.get(body);
+    if (text === undefined) {
+      text = maskBody(cutBody(body.toString('utf8')));
+      this.texts.set(body, text);
+    }
+    return text;
   }
 }
 
