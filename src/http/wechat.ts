@@ -162,7 +162,7 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: WechatDeps, e
       cost_ms: Math.max(0, now - started),
       request_url: maskQuery(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : ''),
       request: journalRequestBody(req.body, req.headers['content-type']),
-      response: payload,
+      response: journalBytes(payload),
       client_ip: req.ip,
       errcode: req.wx.errcode ?? -1,
     });

@@ -18,9 +18,6 @@ export function openSqliteStore(file: string): Store {
   const db = new Database(file, { timeout: 5000 });
   retryWhileBusy(() => useWal(db));
   db.pragma('synchronous = NORMAL');
-  // Checkpoint every ~40 MB of WAL instead of ~4 MB: each checkpoint syncs the file, and on the
-  // add path (a small write per call) the default made checkpoints a third of the write cost.
-  db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
   retryWhileBusy(() => migrate(db));
   return new SqliteStore(db);

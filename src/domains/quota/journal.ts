@@ -23,9 +23,18 @@ export function cutBody(text: string): string {
 }
 /** UTF-8 takes at most 4 bytes a character: these bytes always hold the 64 KiB characters kept. */
 const JOURNAL_BODY_BYTES = 4 * JOURNAL_BODY_LIMIT;
-/** The bytes of a body the journal holds until it writes it: a copy of the part kept, for a large one. */
+/**
+ * The bytes of a body the journal holds until it writes it. A small Buffer is usually a view into
+ * an 8 KB slab that Node shares, and holding the view would hold the slab: such a view, and the
+ * kept part of a large body, are copied to memory of their own. A Buffer that owns its memory
+ * (an answer sent to many calls) is held as it is.
+ */
 export function journalBytes(body: Buffer): Buffer {
-  return body.length > JOURNAL_BODY_BYTES ? Buffer.from(body.subarray(0, JOURNAL_BODY_BYTES)) : body;
+  const kept = body.length > JOURNAL_BODY_BYTES ? body.subarray(0, JOURNAL_BODY_BYTES) : body;
+  if (kept.byteOffset === 0 && kept.buffer.byteLength === kept.length) return kept;
+  const copy = Buffer.allocUnsafeSlow(kept.length);
+  kept.copy(copy);
+  return copy;
 }
 
 export interface RidAnswer {

@@ -42,8 +42,12 @@ describe('the request journal', () => {
     const held = journalBytes(big);
     expect(held.length).toBe(4 * JOURNAL_BODY_LIMIT);
     expect(held.buffer).not.toBe(big.buffer);
-    const small = Buffer.from('{}');
-    expect(journalBytes(small)).toBe(small);
+    const pooled = Buffer.from('{"errcode":0,"errmsg":"ok"}'); // a view into Node's shared 8 KB slab
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+    const own = journalBytes(pooled);
+    expect(own.equals(pooled) && own.buffer.byteLength === own.length).toBe(true);
+    const answer = Buffer.from(`{"kf_list":"${'x'.repeat(9000)}"}`); // owns its memory: held as it is
+    expect(journalBytes(answer)).toBe(answer);
     const { store, journal: j } = journal();
     j.record(record('r1', held, Buffer.from('{}')));
     j.record(record('r2', '[multipart body]', Buffer.from('{}')));
