@@ -9,20 +9,22 @@ import { KfService } from './domains/kf/service.js';
 import { kfRoutes } from './domains/kf/routes.js';
 import { headImageRoutes } from './domains/kf/headimg-routes.js';
 import { AdminService } from './domains/admin/service.js';
-import { adminRoutes, hashAdminToken } from './domains/admin/routes.js';
-import { registerRawBodyParser } from './http/raw-body.js';
-import { Journal } from './domains/quota/journal.js';
+import { adminRoutes } from './domains/admin/routes.js';
+import { permitsComponent } from './domains/credentials/rules.js';
+import { hashToken } from './domains/credentials/tokens.js';
+import { registerRawBodyParser } from './pipeline/raw-body.js';
+import { Journal } from './pipeline/journal.js';
 import { quotaRoutes } from './domains/quota/routes.js';
 import { ComponentService } from './domains/component/service.js';
 import { componentRoutes } from './domains/component/routes.js';
 import { QuotaService } from './domains/quota/service.js';
-import { sendWechatError } from './http/wechat.js';
+import { sendWechatError, type PipelineDeps } from './pipeline/endpoint.js';
 import { WxError, makeHint } from './wire/envelope.js';
 import { makeRidGenerator } from './wire/rid.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** What the request log line and (later) the journal record about a WeChat-side call. */
+    /** What the request log line and the journal record about a WeChat-side call. */
     wx: { iface?: string; appid?: string; errcode?: number };
   }
 }
@@ -126,13 +128,25 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const quota = new QuotaService(store, clock, served);
   const journal = new Journal(store, clock, (err) => app.log.warn({ err }, 'journal entries kept for the next flush'));
   app.addHook('onClose', async () => journal.flush());
-  const wechatDeps = { credentials, quota, journal, clock, random, served };
-  await app.register(credentialsRoutes(wechatDeps));
-  await app.register(quotaRoutes(wechatDeps));
-  await app.register(componentRoutes({ ...wechatDeps, component }));
-  await app.register(kfRoutes({ ...wechatDeps, kf }));
-  await app.register(headImageRoutes({ ...wechatDeps, kf }));
-  const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashAdminToken(deps.adminToken.plain);
+  // The pipeline's view of the domains: authentication, permission sets and check 8.
+  const pipeline: PipelineDeps = {
+    clock,
+    random,
+    journal,
+    served,
+    authenticate: (token) => credentials.authenticate(token),
+    checkAppSecret: (req, ip) => credentials.checkAppSecret(req, ip),
+    permits: permitsComponent,
+    callCount: (appRecord, iface) => quota.callCount(appRecord, iface),
+    settle: (count) => quota.settle(count),
+    admitPerMinute: (appRecord, iface, limit) => quota.admitPerMinute(appRecord, iface, limit),
+  };
+  await app.register(credentialsRoutes({ ...pipeline, credentials }));
+  await app.register(quotaRoutes({ ...pipeline, quota, credentials }));
+  await app.register(componentRoutes({ ...pipeline, component }));
+  await app.register(kfRoutes({ ...pipeline, kf }));
+  await app.register(headImageRoutes({ ...pipeline, kf }));
+  const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain);
   await app.register(adminRoutes({ admin, journal, adminTokenHash }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials };
 }

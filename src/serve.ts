@@ -6,7 +6,7 @@ import { CryptoRandom, type Random } from './platform/random.js';
 import { openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
-import { hashAdminToken } from './domains/admin/routes.js';
+import { hashToken } from './domains/credentials/tokens.js';
 import type { SeedResult } from './domains/admin/service.js';
 import { validateSeed } from './domains/admin/validate.js';
 
@@ -50,13 +50,13 @@ export function readSeedFile(file: string) {
 /** The admin token: the configured one (its hash is stored), else the stored hash, else a new one. */
 async function resolveAdminToken(store: Store, config: Config, random: Random) {
   if (config.adminToken !== undefined) {
-    await store.setMeta(ADMIN_TOKEN_META_KEY, hashAdminToken(config.adminToken));
+    await store.setMeta(ADMIN_TOKEN_META_KEY, hashToken(config.adminToken));
     return { token: { plain: config.adminToken }, generated: undefined };
   }
   const stored = await store.getMeta(ADMIN_TOKEN_META_KEY);
   if (stored) return { token: { hash: stored }, generated: undefined };
   const fresh = random.bytes(24).toString('base64url');
-  await store.setMeta(ADMIN_TOKEN_META_KEY, hashAdminToken(fresh));
+  await store.setMeta(ADMIN_TOKEN_META_KEY, hashToken(fresh));
   return { token: { plain: fresh }, generated: fresh };
 }
 

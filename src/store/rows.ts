@@ -1,12 +1,16 @@
-import type { AppRecord, AuthorizationRecord, Credential, JournalEntry, JournalFilter, KfAccountRecord, TokenRecord } from './store.js';
+import type { Row } from './sql/program.js';
+import type {
+  AppRecord, AuthorizationRecord, ComponentPlatformRecord, ComponentTokenRecord, Credential, JournalEntry, JournalFilter,
+  KfAccountRecord, StableState, TokenRecord,
+} from './store.js';
 
 /**
- * Row mapping shared by both stores. SQLite answers booleans as 0/1 and JSON as text; PostgreSQL
+ * Row mapping, one for both drivers. SQLite answers booleans as 0/1 and JSON as text; PostgreSQL
  * answers booleans, parsed JSONB and (with wxkf's type parser) BIGINT as numbers.
  */
-export type Row = Record<string, unknown>;
+export type { Row };
 
-const bool = (v: unknown): boolean => v === true || v === 1;
+export const bool = (v: unknown): boolean => v === true || v === 1;
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 function json<T>(v: unknown): T {
@@ -96,22 +100,30 @@ export function authorizationFromRow(r: Row): AuthorizationRecord {
   };
 }
 
-/** The app's columns in APP_COLUMNS order, as bind parameters (booleans as given, list as JSON). */
-export function appValues(a: AppRecord, boolAs: (b: boolean) => unknown): unknown[] {
-  return [
-    a.appid, a.secret, a.type, boolAs(a.certified), a.alias, a.original_id, boolAs(a.kf_enabled),
-    JSON.stringify(a.ip_whitelist), boolAs(a.secret_frozen), a.created_at, a.updated_at, JSON.stringify(a.daily_quotas),
-  ];
+/** The app's columns by name, as bind parameters (lists and maps as JSON text). */
+export function appColumns(a: AppRecord): Record<(typeof APP_COLUMNS)[number], unknown> {
+  return {
+    appid: a.appid,
+    secret: a.secret,
+    type: a.type,
+    certified: a.certified,
+    alias: a.alias,
+    original_id: a.original_id,
+    kf_enabled: a.kf_enabled,
+    ip_whitelist: JSON.stringify(a.ip_whitelist),
+    secret_frozen: a.secret_frozen,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+    daily_quotas: JSON.stringify(a.daily_quotas),
+  };
 }
 
 export function tokenValues(t: TokenRecord): unknown[] {
-  return [
-    t.token_hash, t.appid, t.family, t.issued_at, t.expires_at, t.superseded_at, t.revoked_at, t.nonce, t.component_appid,
-  ];
+  return TOKEN_COLUMNS.map((c) => t[c]);
 }
 
 /** Days since the epoch and counts: the stable-token state of an app row. */
-export function stableFromRow(r: Row | undefined, current: TokenRecord | undefined) {
+export function stableFromRow(r: Row | undefined, current: TokenRecord | undefined): StableState {
   if (!r) return { version: 0, current: undefined, force_day: 0, force_count: 0, last_force_at: null };
   return {
     version: Number(r.stable_version),
@@ -120,11 +132,6 @@ export function stableFromRow(r: Row | undefined, current: TokenRecord | undefin
     force_count: Number(r.force_count),
     last_force_at: numOrNull(r.last_force_at),
   };
-}
-
-/** An invitation still waiting for the invitee's answer: unbound, not answered, not past its expiry. */
-export function isWaiting(a: KfAccountRecord, nowSeconds: number): boolean {
-  return !a.kf_wx && a.invite_status === 'waiting' && a.invite_expire_time !== null && nowSeconds < a.invite_expire_time;
 }
 
 export function journalFromRow(r: Row): JournalEntry {
@@ -142,13 +149,13 @@ export function journalFromRow(r: Row): JournalEntry {
   };
 }
 
-/** The journal query for a filter, with `?` or `$n` placeholders. */
-export function journalQuery(f: JournalFilter, placeholder: (i: number) => string): { sql: string; values: unknown[] } {
+/** The journal query for a filter. */
+export function journalQuery(f: JournalFilter): { sql: string; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
   const add = (cond: string, v: unknown) => {
     values.push(v);
-    where.push(cond.replace('?', placeholder(values.length)));
+    where.push(cond);
   };
   if (f.appid !== undefined) add('appid = ?', f.appid);
   if (f.cgi_path !== undefined) add('cgi_path = ?', f.cgi_path);
@@ -157,6 +164,26 @@ export function journalQuery(f: JournalFilter, placeholder: (i: number) => strin
   if (f.until !== undefined) add('invoke_time < ?', f.until);
   values.push(f.limit);
   const sql = `SELECT * FROM journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY invoke_time DESC, rid LIMIT ${placeholder(values.length)}`;
+    ORDER BY invoke_time DESC, rid LIMIT ?`;
   return { sql, values };
+}
+
+export function platformFromRow(r: Row): ComponentPlatformRecord {
+  return {
+    component_appid: r.component_appid as string,
+    component_appsecret: r.component_appsecret as string,
+    created_at: Number(r.created_at),
+    ticket: strOrNull(r.ticket),
+    ticket_at: numOrNull(r.ticket_at),
+  };
+}
+
+export function componentTokenFromRow(r: Row): ComponentTokenRecord {
+  return {
+    token_hash: r.token_hash as string,
+    component_appid: r.component_appid as string,
+    issued_at: Number(r.issued_at),
+    expires_at: Number(r.expires_at),
+    superseded_at: numOrNull(r.superseded_at),
+  };
 }

@@ -1,7 +1,8 @@
 /**
- * Storage behind one interface. Every rule that counts or must be unique (100 accounts per app,
- * one account per PREFIX, the kf_id sequence, one current token per family) is enforced inside
- * the store, atomically, so that any number of nodes can share one database.
+ * Storage behind one interface, one implementation (`sql-store.ts` and its areas) over two drivers.
+ * The store applies what the domains decide, atomically: a rule is a pure function of the domain
+ * (`decide` callbacks, or data such as a limit) that the store calls on the state it read under
+ * the right lock, so that any number of nodes can share one database.
  */
 export type AppType = 'mini_program' | 'minigame' | 'subscription' | 'service';
 export const APP_TYPES: readonly AppType[] = ['mini_program', 'minigame', 'subscription', 'service'];
@@ -105,11 +106,54 @@ export interface NewKfAccount {
 
 export type AddKfResult = { result: 'added'; kf_id: number } | { result: 'exists' } | { result: 'limit' } | { result: 'quota' };
 
-/** Check 8 of a call, done by the store in the same write as the call's own change. */
+/** What an add is decided on, read under the app's lock. */
+export interface AddState {
+  /** An account with this PREFIX exists on the app. */
+  exists: boolean;
+  /** Accounts the app holds. */
+  count: number;
+}
+
+/**
+ * The add's rule, as data and as a function (kf/rules.ts): `decide` is what the store asks;
+ * `limit` is what PostgreSQL's one-round-trip add function is given, and a contract test proves
+ * that function decides exactly as `decide` does.
+ */
+export interface AddRule {
+  limit: number;
+  decide(state: AddState): 'exists' | 'limit' | null;
+}
+
+/** One count on a bounded counter: a call of a cgi path on a China day, a clear in a month… */
 export interface QuotaAdmission {
   counter: string;
   period: number;
   limit: number;
+}
+
+/**
+ * Check 8 of one call, declared by its endpoint and made by the pipeline. A store write that is
+ * given it counts the call first, in the same transaction (one round trip); the pipeline counts a
+ * call that no write counted once the endpoint has answered. Only the store settles it.
+ */
+export class CallCount {
+  private outcome: boolean | undefined;
+  constructor(
+    readonly appid: string,
+    readonly admission: QuotaAdmission,
+  ) {}
+  get counted(): boolean {
+    return this.outcome !== undefined;
+  }
+  /** Counted and within the limit. */
+  get admitted(): boolean {
+    return this.outcome === true;
+  }
+  /** The store's: the call was counted (or refused by the limit) in a transaction that committed. */
+  settle(admitted: boolean): void {
+    if (this.outcome !== undefined) throw new Error(`call on ${this.admission.counter} counted twice`);
+    this.outcome = admitted;
+  }
 }
 
 /** What an invitation is decided on, read under the app's lock (kf.md, inviteworker). */
@@ -137,6 +181,13 @@ export interface HeadImage {
 }
 
 export type InvitationAnswer = 'accepted' | 'rejected' | 'missing' | 'no_invitation' | 'worker_limit';
+
+/** What the invitee's answer is decided on, read under the app's and the worker's locks. */
+export interface AnswerState {
+  account: KfAccountRecord;
+  /** Accounts bound to the invited WeChat ID, across all apps. */
+  workerBindings: number;
+}
 
 /** One WeChat-side request, as /cgi-bin/openapi/rid/get shows it. */
 export interface JournalEntry {
@@ -197,11 +248,16 @@ export interface Store {
   /** Removes every app, token, account and platform; meta survives (admin token, clock). */
   reset(): Promise<void>;
 
-  /** False when an app with this appid exists (nothing is changed then). */
-  createApp(app: AppRecord): Promise<boolean>;
+  /**
+   * False when an app with this appid exists (nothing is changed then). `kfVersion` is where the
+   * app's kf_version starts (random: a re-made app must not repeat the versions of its former self,
+   * which other nodes may hold in their list caches).
+   */
+  createApp(app: AppRecord, kfVersion: number): Promise<boolean>;
   getApp(appid: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
-  updateApp(appid: string, patch: AppPatch, now: number): Promise<AppRecord | undefined>;
+  /** Applies `change(current)` under the app's lock (a read-modify-write no other writer interleaves). */
+  updateApp(appid: string, change: (current: AppRecord) => AppPatch, now: number): Promise<AppRecord | undefined>;
   /** Removes the app with its tokens and accounts. */
   deleteApp(appid: string): Promise<boolean>;
 
@@ -215,11 +271,11 @@ export interface Store {
   writeStable(appid: string, write: StableWrite): Promise<boolean>;
 
   /**
-   * Adds the account unless its PREFIX exists (checked first) or the app holds `limit` accounts.
-   * With `quota`, first counts the call as admitQuota does, atomically with the add: `quota` when
-   * the limit is reached (and nothing is added).
+   * Under the app's lock: asks `rule.decide` and adds the account (with the next kf_id) unless it
+   * refuses. With `count`, first counts the call, in the same transaction: `quota` when the limit
+   * is reached (and nothing is added).
    */
-  addKfAccount(appid: string, account: NewKfAccount, limit: number, quota?: QuotaAdmission): Promise<AddKfResult>;
+  addKfAccount(appid: string, account: NewKfAccount, rule: AddRule, count?: CallCount): Promise<AddKfResult>;
   /** The app's accounts ordered by kf_id. */
   listKfAccounts(appid: string): Promise<KfAccountRecord[]>;
   getKfAccount(appid: string, prefix: string): Promise<KfAccountRecord | undefined>;
@@ -235,8 +291,15 @@ export interface Store {
    * answers null, stores the waiting invitation. Returns what decide answered.
    */
   inviteWorker<E>(appid: string, prefix: string, invitation: Invitation, decide: (s: InviteState) => E | null): Promise<E | null>;
-  /** The invitee's answer. Accepting binds kf_wx unless the worker already has `maxBindings` accounts. */
-  answerInvitation(appid: string, prefix: string, accept: boolean, nowSeconds: number, maxBindings: number): Promise<InvitationAnswer>;
+  /**
+   * The invitee's answer: under the app's and the worker's locks, asks `decide` and applies what
+   * it answers (`accepted` binds kf_wx, `rejected` marks the invitation). `missing` without an account.
+   */
+  answerInvitation(
+    appid: string,
+    prefix: string,
+    decide: (s: AnswerState) => Exclude<InvitationAnswer, 'missing'>,
+  ): Promise<InvitationAnswer>;
   /** Sets a bound account's online status; 'unbound' when no worker is bound to it. */
   setKfOnline(appid: string, prefix: string, status: number, acceptedCase: number): Promise<'ok' | 'missing' | 'unbound'>;
 
@@ -245,6 +308,8 @@ export interface Store {
    * counted in that period: exact under any concurrency. A new period starts from zero.
    */
   admitQuota(appid: string, counter: string, period: number, limit: number): Promise<boolean>;
+  /** Counts a call that no write counted (CallCount); settles it. */
+  countCall(count: CallCount): Promise<boolean>;
   /** Calls counted on `counter` in `period` (0 for another period). */
   quotaUsed(appid: string, counter: string, period: number): Promise<number>;
   /**

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import type { AppRecord, Store, TokenRecord } from '../../src/store/store.js';
+import { CallCount, type AppPatch, type AppRecord, type NewKfAccount, type QuotaAdmission, type Store, type TokenRecord } from '../../src/store/store.js';
+import { addRule, decideAnswer } from '../../src/domains/kf/rules.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
 // One contract for every store: the `postgres` project runs this file again on PostgreSQL.
@@ -32,6 +33,14 @@ const token = (hash: string, appid: string, issued: number, over: Partial<TokenR
 });
 const acct = (prefix: string, now = 5) => ({ kf_account: `${prefix}@alias_1`, prefix: prefix.toLowerCase(), nickname: 'N', now });
 
+// The store is given rules by the domain: these wrappers give it kf/rules.ts's with the limits a case names.
+const create = (a: AppRecord) => store.createApp(a, 0);
+const update = (appid: string, patch: AppPatch, now: number) => store.updateApp(appid, () => patch, now);
+const add = (appid: string, a: NewKfAccount, limit: number, q?: QuotaAdmission) =>
+  store.addKfAccount(appid, a, addRule(limit), q && new CallCount(appid, q));
+const answer = (appid: string, prefix: string, accept: boolean, now: number, max: number) =>
+  store.answerInvitation(appid, prefix, (s) => decideAnswer(s, accept, now, max));
+
 describe(`Store contract (${BACKEND})`, () => {
   it('meta: set, overwrite, read; survives reset', async () => {
     expect(await store.getMeta('k')).toBeUndefined();
@@ -42,13 +51,13 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('apps: create once, read back every field, update, delete', async () => {
-    expect(await store.createApp(app('wx1'))).toBe(true);
-    expect(await store.createApp(app('wx1', { secret: 'x' }))).toBe(false);
+    expect(await create(app('wx1'))).toBe(true);
+    expect(await create(app('wx1', { secret: 'x' }))).toBe(false);
     expect(await store.getApp('wx1')).toEqual(app('wx1'));
-    const updated = await store.updateApp('wx1', { secret_frozen: true, ip_whitelist: [] }, 2000);
+    const updated = await update('wx1', { secret_frozen: true, ip_whitelist: [] }, 2000);
     expect(updated).toEqual(app('wx1', { secret_frozen: true, ip_whitelist: [], updated_at: 2000 }));
     expect(await store.getApp('wx1')).toEqual(updated);
-    expect(await store.updateApp('nope', {}, 1)).toBeUndefined();
+    expect(await update('nope', {}, 1)).toBeUndefined();
     expect((await store.listApps()).map((a) => a.appid)).toEqual(['wx1']);
     expect(await store.deleteApp('wx1')).toBe(true);
     expect(await store.deleteApp('wx1')).toBe(false);
@@ -56,7 +65,7 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('tokens: an issue supersedes the live tokens of its family only, at its issue time, once', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     await store.issueToken(token('a', 'wx1', 100));
     await store.issueToken(token('s', 'wx1', 150, { family: 'stable' }));
     await store.issueToken(token('b', 'wx1', 200));
@@ -73,8 +82,8 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('credentials: lookups asked together each get their own token, app and permission sets', async () => {
-    await store.createApp(app('wx1'));
-    await store.createApp(app('wx2', { alias: 'other_alias' }));
+    await create(app('wx1'));
+    await create(app('wx2', { alias: 'other_alias' }));
     await store.issueToken(token('one', 'wx1', 100));
     await store.issueToken(token('two', 'wx2', 100));
     const found = await Promise.all(['one', 'two', 'one', 'nobody', 'two'].map((h) => store.findCredential(h)));
@@ -88,7 +97,7 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('tokens: concurrent issues on one app leave exactly one live token', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.issueToken(token(`t${i}`, 'wx1', 100 + i))));
     const live = [];
     for (let i = 0; i < 20; i++) if ((await store.findCredential(`t${i}`))?.token.superseded_at === null) live.push(i);
@@ -96,7 +105,7 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('stable state: compare-and-set moves the version once; a stale write is refused', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     const s0 = await store.getStableState('wx1');
     expect(s0).toMatchObject({ current: undefined, force_count: 0, last_force_at: null });
     const w = (hash: string, expectedVersion: number, revokeOthersAt: number | null) =>
@@ -116,25 +125,25 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('kf accounts: an add given a quota admission counts the call first, refused or not, and adds nothing past the quota', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     const q = { counter: '/customservice/kfaccount/add', period: 7, limit: 3 };
-    expect(await store.addKfAccount('wx1', acct('a'), 100, q)).toEqual({ result: 'added', kf_id: 1001 });
-    expect(await store.addKfAccount('wx1', acct('A'), 100, q)).toEqual({ result: 'exists' });
+    expect(await add('wx1', acct('a'), 100, q)).toEqual({ result: 'added', kf_id: 1001 });
+    expect(await add('wx1', acct('A'), 100, q)).toEqual({ result: 'exists' });
     expect(await store.admitQuota('wx1', q.counter, q.period, q.limit)).toBe(true);
-    expect(await store.addKfAccount('wx1', acct('b'), 100, q)).toEqual({ result: 'quota' });
-    expect(await store.addKfAccount('wx1', acct('a'), 100, q)).toEqual({ result: 'quota' });
+    expect(await add('wx1', acct('b'), 100, q)).toEqual({ result: 'quota' });
+    expect(await add('wx1', acct('a'), 100, q)).toEqual({ result: 'quota' });
     expect((await store.listKfAccounts('wx1')).map((k) => k.kf_account)).toEqual(['a@alias_1']);
     expect(await store.quotaUsed('wx1', q.counter, q.period)).toBe(3);
-    expect(await store.addKfAccount('wx1', acct('b'), 100, { ...q, period: 8 })).toEqual({ result: 'added', kf_id: 1002 });
-    expect(await store.addKfAccount('wx1', acct('c'), 100, { ...q, period: 8, limit: 0 })).toEqual({ result: 'quota' });
-    expect(await store.addKfAccount('wx1', acct('c'), 2, { ...q, period: 8 })).toEqual({ result: 'limit' });
+    expect(await add('wx1', acct('b'), 100, { ...q, period: 8 })).toEqual({ result: 'added', kf_id: 1002 });
+    expect(await add('wx1', acct('c'), 100, { ...q, period: 8, limit: 0 })).toEqual({ result: 'quota' });
+    expect(await add('wx1', acct('c'), 2, { ...q, period: 8 })).toEqual({ result: 'limit' });
     expect(await store.quotaUsed('wx1', q.counter, 8)).toBe(2);
   });
 
   it('kf accounts: 30 concurrent adds against a quota of 10 add exactly 10 and count exactly 10', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     const q = { counter: '/customservice/kfaccount/add', period: 1, limit: 10 };
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => store.addKfAccount('wx1', acct(`p${i}`), 100, q)));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => add('wx1', acct(`p${i}`), 100, q)));
     expect(results.filter((r) => r.result === 'added')).toHaveLength(10);
     expect(results.filter((r) => r.result === 'quota')).toHaveLength(20);
     expect(await store.listKfAccounts('wx1')).toHaveLength(10);
@@ -142,16 +151,16 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('kf accounts: PREFIX unique, exists before limit, kf_id from 1001 and never reused', async () => {
-    await store.createApp(app('wx1'));
-    await store.createApp(app('wx2'));
-    expect(await store.addKfAccount('wx1', acct('A'), 3)).toEqual({ result: 'added', kf_id: 1001 });
-    expect(await store.addKfAccount('wx1', acct('a'), 3)).toEqual({ result: 'exists' });
-    expect(await store.addKfAccount('wx2', acct('a'), 3)).toEqual({ result: 'added', kf_id: 1001 });
-    expect(await store.addKfAccount('wx1', acct('b'), 3)).toEqual({ result: 'added', kf_id: 1002 });
-    expect(await store.addKfAccount('wx1', acct('c'), 3)).toEqual({ result: 'added', kf_id: 1003 });
-    expect(await store.addKfAccount('wx1', acct('b'), 3)).toEqual({ result: 'exists' });
-    expect(await store.addKfAccount('wx1', acct('d'), 3)).toEqual({ result: 'limit' });
-    expect(await store.addKfAccount('wx1', acct('d'), 4)).toEqual({ result: 'added', kf_id: 1004 });
+    await create(app('wx1'));
+    await create(app('wx2'));
+    expect(await add('wx1', acct('A'), 3)).toEqual({ result: 'added', kf_id: 1001 });
+    expect(await add('wx1', acct('a'), 3)).toEqual({ result: 'exists' });
+    expect(await add('wx2', acct('a'), 3)).toEqual({ result: 'added', kf_id: 1001 });
+    expect(await add('wx1', acct('b'), 3)).toEqual({ result: 'added', kf_id: 1002 });
+    expect(await add('wx1', acct('c'), 3)).toEqual({ result: 'added', kf_id: 1003 });
+    expect(await add('wx1', acct('b'), 3)).toEqual({ result: 'exists' });
+    expect(await add('wx1', acct('d'), 3)).toEqual({ result: 'limit' });
+    expect(await add('wx1', acct('d'), 4)).toEqual({ result: 'added', kf_id: 1004 });
     const list = await store.listKfAccounts('wx1');
     expect(list.map((a) => [a.kf_account, a.kf_id])).toEqual([['A@alias_1', 1001], ['b@alias_1', 1002], ['c@alias_1', 1003], ['d@alias_1', 1004]]);
     expect(list[0]).toEqual({
@@ -161,8 +170,8 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('kf accounts: 300 concurrent adds give exactly the limit, with consecutive ids', async () => {
-    await store.createApp(app('wx1'));
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => store.addKfAccount('wx1', acct(`p${i}`), 100)));
+    await create(app('wx1'));
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => add('wx1', acct(`p${i}`), 100)));
     expect(results.filter((r) => r.result === 'added')).toHaveLength(100);
     expect(results.filter((r) => r.result === 'limit')).toHaveLength(200);
     const ids = (await store.listKfAccounts('wx1')).map((a) => a.kf_id);
@@ -170,20 +179,20 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('kf accounts: 50 concurrent adds of one PREFIX give exactly one', async () => {
-    await store.createApp(app('wx1'));
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.addKfAccount('wx1', acct(i % 2 ? 'DUP' : 'dup'), 100)));
+    await create(app('wx1'));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => add('wx1', acct(i % 2 ? 'DUP' : 'dup'), 100)));
     expect(results.filter((r) => r.result === 'added')).toHaveLength(1);
     expect(results.filter((r) => r.result === 'exists')).toHaveLength(49);
   });
 
   it('deleting an app removes its tokens and accounts; reset removes everything but meta', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     await store.issueToken(token('a', 'wx1', 1));
-    await store.addKfAccount('wx1', acct('a'), 100);
+    await add('wx1', acct('a'), 100);
     await store.deleteApp('wx1');
     expect(await store.findCredential('a')).toBeUndefined();
     expect(await store.listKfAccounts('wx1')).toEqual([]);
-    await store.createApp(app('wx2'));
+    await create(app('wx2'));
     await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
     await store.reset();
     expect(await store.listApps()).toEqual([]);
@@ -211,8 +220,8 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('kf accounts: update, head image, delete (with its image), and online state', async () => {
-    await store.createApp(app('wx1'));
-    await store.addKfAccount('wx1', acct('a'), 100);
+    await create(app('wx1'));
+    await add('wx1', acct('a'), 100);
     expect(await store.updateKfNick('wx1', 'a', 'New', 9)).toBe(true);
     expect(await store.updateKfNick('wx1', 'zz', 'New', 9)).toBe(false);
     const image = { content_type: 'image/png', bytes: Buffer.from([1, 2, 3]), updated_at: 10 };
@@ -227,18 +236,18 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('invitations: decided under the lock, answered once, bound to at most maxBindings accounts', async () => {
-    await store.createApp(app('wx1'));
-    await store.addKfAccount('wx1', acct('a'), 100);
-    await store.addKfAccount('wx1', acct('b'), 100);
+    await create(app('wx1'));
+    await add('wx1', acct('a'), 100);
+    await add('wx1', acct('b'), 100);
     const inv = { invite_wx: 'worker_1', invite_expire_time: 1000, now: 1 };
     const seen: unknown[] = [];
     expect(await store.inviteWorker('wx1', 'a', inv, (s) => (seen.push(s), null))).toBeNull();
     expect(seen[0]).toMatchObject({ workerBoundHere: false, otherInvitations: [], workerBindings: 0 });
     expect(await store.inviteWorker('wx1', 'b', inv, (s) => (s.otherInvitations.length > 0 ? 'taken' : null))).toBe('taken');
-    expect(await store.answerInvitation('wx1', 'b', true, 5, 5)).toBe('no_invitation');
-    expect(await store.answerInvitation('wx1', 'a', true, 1000, 5)).toBe('no_invitation');
-    expect(await store.answerInvitation('wx1', 'a', true, 5, 0)).toBe('worker_limit');
-    expect(await store.answerInvitation('wx1', 'a', true, 5, 5)).toBe('accepted');
+    expect(await answer('wx1', 'b', true, 5, 5)).toBe('no_invitation');
+    expect(await answer('wx1', 'a', true, 1000, 5)).toBe('no_invitation');
+    expect(await answer('wx1', 'a', true, 5, 0)).toBe('worker_limit');
+    expect(await answer('wx1', 'a', true, 5, 5)).toBe('accepted');
     expect(await store.getKfAccount('wx1', 'a')).toMatchObject({ kf_wx: 'worker_1', invite_wx: null, invite_status: null });
     expect(await store.setKfOnline('wx1', 'a', 1, 3)).toBe('ok');
     expect(await store.getKfAccount('wx1', 'a')).toMatchObject({ online_status: 1, accepted_case: 3 });
@@ -246,12 +255,12 @@ describe(`Store contract (${BACKEND})`, () => {
       expect(s.workerBindings).toBe(0);
       return null;
     });
-    expect(await store.answerInvitation('wx1', 'b', false, 5, 5)).toBe('rejected');
+    expect(await answer('wx1', 'b', false, 5, 5)).toBe('rejected');
     expect(await store.getKfAccount('wx1', 'b')).toMatchObject({ invite_status: 'rejected', kf_wx: null });
   });
 
   it('authorizer tokens: the credential carries the granted sets, and none once the authorization is gone', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
     await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1, 19], created_at: 1 });
     await store.issueToken(token('p', 'wx1', 1, { family: 'authorizer', component_appid: 'wxc' }));
@@ -263,7 +272,7 @@ describe(`Store contract (${BACKEND})`, () => {
   });
 
   it('component tokens supersede the platform\'s previous one; codes are used once; refresh tokens are kept hashed', async () => {
-    await store.createApp(app('wx1'));
+    await create(app('wx1'));
     await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
     await store.issueComponentToken({ token_hash: 'c1', component_appid: 'wxc', issued_at: 10, expires_at: 7210, superseded_at: null });
     await store.issueComponentToken({ token_hash: 'c2', component_appid: 'wxc', issued_at: 20, expires_at: 7220, superseded_at: null });

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppRecord, KfAccountRecord } from '../../store/store.js';
-import type { Journal } from '../quota/journal.js';
+import type { Journal } from '../../pipeline/journal.js';
 import { AdminError, type AdminService } from './service.js';
 import { APPID, MAX_COUNT, isCount, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
 
@@ -22,10 +22,6 @@ export function appView(app: AppRecord) {
 /** `invite_expire_time` is stored in seconds already, as getkflist answers it. */
 export function kfAccountView(account: KfAccountRecord) {
   return { ...account, created_at: unixSeconds(account.created_at), updated_at: unixSeconds(account.updated_at) };
-}
-
-export function hashAdminToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 function authorized(header: string | undefined, expectedHash: string): boolean {

@@ -4,7 +4,7 @@ import { RID_MAX_SECONDS, withinRidTime } from '../../wire/rid.js';
 import type { Random } from '../../platform/random.js';
 import type { AppRecord, KfAccountRecord, Store } from '../../store/store.js';
 import type { AccessTokenAnswer, CredentialsService } from '../credentials/service.js';
-import { KF_ACCOUNT_LIMIT, checkNickname, parseKfAccount } from '../kf/rules.js';
+import { KF_ACCOUNT_LIMIT, KF_ADD_RULE, checkNickname, parseKfAccount } from '../kf/rules.js';
 import type { KfService } from '../kf/service.js';
 import type { ComponentService } from '../component/service.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
@@ -110,7 +110,7 @@ export class AdminService {
 
   async createApp(input: AppInput): Promise<AppRecord> {
     const app = this.appRecord(input);
-    if (!(await this.store.createApp(app))) throw new AdminError(409, `appid: app ${input.appid} exists`);
+    if (!(await this.store.createApp(app, this.kfVersionStart()))) throw new AdminError(409, `appid: app ${input.appid} exists`);
     await this.addSeedAccounts(app, input);
     return app;
   }
@@ -131,8 +131,15 @@ export class AdminService {
     return this.store.listApps();
   }
 
-  async updateApp(appid: string, fields: AppFields): Promise<AppRecord> {
-    const app = await this.store.updateApp(appid, fields, this.clock.now());
+  /** Where a new app's kf_version starts: anywhere (see Store.createApp), from the injected randomness. */
+  private kfVersionStart(): number {
+    return this.random.bytes(5).readUIntBE(0, 5);
+  }
+
+  /** Changes an app's fields; `fields` may be a function of the app as it is, applied under its lock. */
+  async updateApp(appid: string, fields: AppFields | ((current: AppRecord) => AppFields)): Promise<AppRecord> {
+    const change = typeof fields === 'function' ? fields : () => fields;
+    const app = await this.store.updateApp(appid, change, this.clock.now());
     if (!app) throw new AdminError(404, `appid: no app ${appid}`);
     return app;
   }
@@ -244,7 +251,7 @@ export class AdminService {
   private async addSeedAccounts(app: AppRecord, input: AppInput): Promise<number> {
     let added = 0;
     for (const a of this.checkSeedAccounts(app, input)) {
-      const r = await this.store.addKfAccount(app.appid, { ...a, now: this.clock.now() }, KF_ACCOUNT_LIMIT);
+      const r = await this.store.addKfAccount(app.appid, { ...a, now: this.clock.now() }, KF_ADD_RULE);
       if (r.result === 'limit') throw new AdminError(400, `apps[${app.appid}].kf_accounts: the app already has ${KF_ACCOUNT_LIMIT} accounts`);
       if (r.result === 'added') added++;
     }
@@ -265,7 +272,7 @@ export class AdminService {
       plans.push({ input, fresh });
     }
     for (const { input, fresh } of plans) {
-      const created = await this.store.createApp(fresh);
+      const created = await this.store.createApp(fresh, this.kfVersionStart());
       const app = created ? fresh : await this.getApp(input.appid);
       const entry: SeedResult['apps'][number] = { appid: app.appid, created };
       if (created && input.secret === undefined) entry.secret = app.secret;

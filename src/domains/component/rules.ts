@@ -1,3 +1,4 @@
+import { given, type Check } from '../../wire/check.js';
 import type { ErrName } from '../../wire/errcodes.js';
 import type { ComponentPlatformRecord } from '../../store/store.js';
 
@@ -5,10 +6,6 @@ import type { ComponentPlatformRecord } from '../../store/store.js';
 export const TICKET_TTL_MS = 12 * 3600_000;
 /** Authorization codes are single-use and valid 3600 s (component.md). */
 export const AUTH_CODE_TTL_MS = 3600_000;
-
-export type Check<T> = { ok: true; value: T } | { ok: false; err: ErrName };
-
-const given = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** api_component_token's body: 41002, 41004, then 47001 for a missing ticket. */
 export function checkComponentTokenRequest(body: Record<string, unknown>): Check<{ appid: string; secret: string; ticket: string }> {

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Store } from '../../store/store.js';
+import { given } from '../../wire/check.js';
 import { WxError } from '../../wire/envelope.js';
 import { TOKEN_TTL_MS, tokenStatus } from '../credentials/rules.js';
 import type { CredentialsService } from '../credentials/service.js';
@@ -36,14 +37,14 @@ export class ComponentService {
 
   /** A component token in the query: 41001, 40001, 42001, and 61014 for an app's own token. Returns the platform. */
   async authenticate(token: unknown): Promise<string> {
-    if (typeof token !== 'string' || token === '') throw new WxError('ACCESS_TOKEN_MISSING');
+    if (!given(token)) throw new WxError('ACCESS_TOKEN_MISSING');
     const hash = hashToken(token);
     const found = await this.store.findComponentToken(hash);
     if (!found) {
       if (await this.store.findCredential(hash)) throw new WxError('MUST_USE_COMPONENT_TOKEN');
       throw new WxError('INVALID_CREDENTIAL');
     }
-    const err = tokenStatus({ ...found, appid: '', family: 'client_credential', revoked_at: null, nonce: null, component_appid: null }, this.clock.now());
+    const err = tokenStatus(found, this.clock.now());
     if (err) throw new WxError(err);
     return found.component_appid;
   }
@@ -57,7 +58,7 @@ export class ComponentService {
   async queryAuth(platform: string, body: Record<string, unknown>) {
     this.samePlatform(platform, body);
     const code = body.authorization_code;
-    if (typeof code !== 'string' || code === '') throw new WxError('AUTH_CODE_EXPIRED');
+    if (!given(code)) throw new WxError('AUTH_CODE_EXPIRED');
     const appid = await this.store.consumeAuthCode(hashToken(code), platform, this.clock.now());
     if (appid === undefined || appid === 'expired') throw new WxError('AUTH_CODE_EXPIRED');
     const auth = await this.store.getAuthorization(platform, appid);

@@ -1,39 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { registerWechatEndpoint, type WechatDeps } from '../../http/wechat.js';
+import { registerWechatEndpoint, type PipelineDeps } from '../../pipeline/endpoint.js';
+import type { AppRecord } from '../../store/store.js';
+import { STABLE_TOKEN_PER_MINUTE } from '../quota/rules.js';
+import type { CredentialsService } from './service.js';
 
-export function credentialsRoutes(deps: WechatDeps) {
+/** The token endpoints: the pipeline checks the app's secret (checks 1–7) and its quota (8). */
+export function credentialsRoutes(deps: PipelineDeps & { credentials: CredentialsService }) {
+  const { credentials } = deps;
   return async function routes(app: FastifyInstance): Promise<void> {
     registerWechatEndpoint(app, deps, {
-      name: '/cgi-bin/token',
-      paths: ['/cgi-bin/token'],
-      methods: ['GET'],
-      hint: false,
-      accessToken: false,
-      jsonBody: false,
-      handle: async ({ query, ip }) => {
-        const { grant_type, appid, secret } = query;
-        const app = await deps.credentials.admit({ grant_type, appid, secret }, ip);
-        await deps.quota.admit(app, '/cgi-bin/token');
-        return deps.credentials.issueAccessToken(app.appid);
-      },
+      name: '/cgi-bin/token', paths: ['/cgi-bin/token'], methods: ['GET'], hint: false,
+      caller: 'app_secret', quota: 'daily', jsonBody: false,
+      handle: async (c) => credentials.issueAccessToken((c.app as AppRecord).appid),
     });
     registerWechatEndpoint(app, deps, {
-      name: '/cgi-bin/stable_token',
-      paths: ['/cgi-bin/stable_token'],
-      methods: ['POST'],
-      hint: false,
-      accessToken: false,
-      jsonBody: true,
-      handle: async ({ body, ip }) => {
-        const app = await deps.credentials.admit(
-          { grant_type: body.grant_type, appid: body.appid, secret: body.secret },
-          ip,
-        );
-        await deps.quota.admit(app, '/cgi-bin/stable_token');
-        await deps.quota.admitStableMinute(app);
-        // Only JSON `true` forces a refresh; "true", 1 and anything else are normal mode.
-        return deps.credentials.issueStableToken(app, body.force_refresh === true);
-      },
+      name: '/cgi-bin/stable_token', paths: ['/cgi-bin/stable_token'], methods: ['POST'], hint: false,
+      caller: 'app_secret', quota: 'daily', perMinute: STABLE_TOKEN_PER_MINUTE, jsonBody: true,
+      // Only JSON `true` forces a refresh; "true", 1 and anything else are normal mode.
+      handle: async (c) => credentials.issueStableToken(c.app as AppRecord, c.body.force_refresh === true),
     });
   };
 }

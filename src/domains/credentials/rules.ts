@@ -1,3 +1,5 @@
+import { chinaDay } from '../../platform/china-time.js';
+import { fail, given, ok, type Check } from '../../wire/check.js';
 import type { ErrName } from '../../wire/errcodes.js';
 import type { AppRecord, Credential, StableState, TokenRecord } from '../../store/store.js';
 
@@ -9,15 +11,13 @@ export const SUPERSEDE_GRACE_MS = 300_000;
 export const STABLE_RENEW_WINDOW_MS = 300_000;
 export const FORCE_REFRESH_PER_DAY = 20;
 export const FORCE_REFRESH_MIN_GAP_MS = 30_000;
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
-export type Check<T = true> = { ok: true; value: T } | { ok: false; err: ErrName };
-const ok = <T>(value: T): Check<T> => ({ ok: true, value });
-const fail = (err: ErrName): Check<never> => ({ ok: false, err });
 
 /** Checks 4 and 5 of wire.md: supersession (and revocation) wins over expiry. */
-export function tokenStatus(token: TokenRecord | undefined, now: number): ErrName | null {
-  if (!token || token.revoked_at !== null && now >= token.revoked_at) return 'INVALID_CREDENTIAL';
+export function tokenStatus(
+  token: Pick<TokenRecord, 'superseded_at' | 'expires_at'> & { revoked_at?: number | null } | undefined,
+  now: number,
+): ErrName | null {
+  if (!token || (token.revoked_at != null && now >= token.revoked_at)) return 'INVALID_CREDENTIAL';
   if (token.superseded_at !== null && now >= token.superseded_at + SUPERSEDE_GRACE_MS) return 'INVALID_CREDENTIAL';
   if (now >= token.expires_at) return 'ACCESS_TOKEN_EXPIRED';
   return null;
@@ -44,11 +44,6 @@ export interface TokenRequest {
   secret: unknown;
 }
 
-/** A value the token endpoints treat as given: a non-empty string (anything else counts as missing). */
-function given(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
 /** Checks 1–3 of the token endpoints, before the app is looked up. */
 export function checkTokenRequest(req: TokenRequest): Check<{ appid: string; secret: string }> {
   if (req.grant_type !== 'client_credential') return fail('INVALID_GRANT_TYPE');
@@ -64,11 +59,6 @@ export function plainIp(ip: string): string {
 
 export function ipAllowed(app: Pick<AppRecord, 'ip_whitelist'>, ip: string): boolean {
   return app.ip_whitelist.length === 0 || app.ip_whitelist.includes(plainIp(ip));
-}
-
-/** The China (UTC+8) calendar day of a time, as days since the epoch: WeChat's daily limits reset at its midnight. */
-export function chinaDay(ms: number): number {
-  return Math.floor((ms + CHINA_OFFSET_MS) / 86_400_000);
 }
 
 export type StableDecision =

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { AppRecord, Credential, Store, TokenRecord, TokenFamily } from '../../store/store.js';
+import { given } from '../../wire/check.js';
 import { WxError } from '../../wire/envelope.js';
 import {
   TOKEN_TTL_MS, checkTokenRequest, credentialStatus, decideStable, expiresIn, ipAllowed, plainIp, type TokenRequest,
@@ -11,8 +12,6 @@ export interface AccessTokenAnswer {
   access_token: string;
   expires_in: number;
 }
-
-export type Caller = Credential;
 
 /** How many times a stable-token call retries when another call moved the app's state first. */
 const STABLE_CAS_ATTEMPTS = 20;
@@ -25,16 +24,16 @@ export class CredentialsService {
   ) {}
 
   /** Checks 3–5 of wire.md for an `access_token` query value. */
-  async authenticate(accessToken: unknown): Promise<Caller> {
-    if (typeof accessToken !== 'string' || accessToken === '') throw new WxError('ACCESS_TOKEN_MISSING');
+  async authenticate(accessToken: unknown): Promise<Credential> {
+    if (!given(accessToken)) throw new WxError('ACCESS_TOKEN_MISSING');
     const found = await this.store.findCredential(hashToken(accessToken));
     const err = credentialStatus(found, this.clock.now());
     if (err !== null || !found) throw new WxError(err ?? 'INVALID_CREDENTIAL');
     return found;
   }
 
-  /** Checks 1–7 of credentials.md, shared by both token endpoints. */
-  async admit(req: TokenRequest, ip: string): Promise<AppRecord> {
+  /** Checks 1–7 of credentials.md, shared by both token endpoints: the app whose secret the request gives. */
+  async checkAppSecret(req: TokenRequest, ip: string): Promise<AppRecord> {
     const checked = checkTokenRequest(req);
     if (!checked.ok) throw new WxError(checked.err);
     const app = await this.store.getApp(checked.value.appid);
@@ -46,9 +45,9 @@ export class CredentialsService {
   }
 
   /** clear_quota/v2: 41002, 41004, 40013, 40125 (no grant type, no whitelist). */
-  async admitBySecret(appid: unknown, secret: unknown): Promise<AppRecord> {
-    if (typeof appid !== 'string' || appid === '') throw new WxError('APPID_MISSING');
-    if (typeof secret !== 'string' || secret === '') throw new WxError('APPSECRET_MISSING');
+  async checkSecretOnly(appid: unknown, secret: unknown): Promise<AppRecord> {
+    if (!given(appid)) throw new WxError('APPID_MISSING');
+    if (!given(secret)) throw new WxError('APPSECRET_MISSING');
     const app = await this.store.getApp(appid);
     if (!app) throw new WxError('INVALID_APPID');
     if (!secretsEqual(app.secret, secret)) throw new WxError('INVALID_APPSECRET');

@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { registerWechatEndpoint } from '../../http/wechat.js';
+import { registerWechatEndpoint } from '../../pipeline/endpoint.js';
+import type { AppRecord } from '../../store/store.js';
 import { OK_BODY } from '../../wire/envelope.js';
 import { HEADIMG_MAX_BYTES } from './rules.js';
 import { kfEndpoint, type KfDeps } from './routes.js';
@@ -47,8 +48,9 @@ export function headImageRoutes(deps: KfDeps) {
       kfEndpoint('uploadheadimg', {
         paths: ['/customservice/kfaccount/uploadheadimg'], methods: ['POST'], jsonBody: false, workers: true,
         handle: async (c) => {
-          const base = `${c.req.protocol}://${c.req.host}${HEADIMG_PATH}/${c.caller!.app.appid}`;
-          await kf.uploadHeadImage(c.caller!.app, c.query.kf_account, () => readMedia(c.req), (kfId, v) => `${base}/${kfId}?v=${v}`);
+          const app = c.app as AppRecord;
+          const base = `${c.req.protocol}://${c.req.host}${HEADIMG_PATH}/${app.appid}`;
+          await kf.uploadHeadImage(app, c.query.kf_account, () => readMedia(c.req), (kfId, v) => `${base}/${kfId}?v=${v}`);
           return OK_BODY;
         },
       }),

@@ -1,34 +1,38 @@
 import type { FastifyInstance } from 'fastify';
-import { registerWechatEndpoint, type WechatCall, type WechatDeps, type WechatEndpoint } from '../../http/wechat.js';
+import { registerWechatEndpoint, type PipelineDeps, type WechatCall, type WechatEndpoint } from '../../pipeline/endpoint.js';
+import type { AppRecord } from '../../store/store.js';
 import { OK_BODY } from '../../wire/envelope.js';
 import { KF_PERMISSION_SETS, mayManageKf, mayManageWorkers } from './rules.js';
 import type { KfService } from './service.js';
 
-export type KfDeps = WechatDeps & { kf: KfService };
+export type KfDeps = PipelineDeps & { kf: KfService };
 
-/** The kf family's shape: an access token, the hint, 48001 by account type, 61007 by permission set. */
+/** The kf family's shape: an access token, the hint, 48001 by account type, 61007 by permission set, a daily quota. */
 export function kfEndpoint(
   name: keyof typeof KF_PERMISSION_SETS,
-  ep: Pick<WechatEndpoint, 'paths' | 'methods' | 'jsonBody' | 'countsInWrite'> & { workers?: boolean; handle: (c: WechatCall) => Promise<unknown> },
+  ep: Pick<WechatEndpoint, 'paths' | 'methods' | 'jsonBody'> &
+    Partial<Pick<WechatEndpoint, 'quota'>> & { workers?: boolean; handle: (c: WechatCall) => Promise<unknown> },
 ): WechatEndpoint {
+  const { workers, ...rest } = ep;
   return {
     name: ep.paths[0] as string,
     hint: true,
-    accessToken: true,
-    allows: ep.workers ? mayManageWorkers : mayManageKf,
+    caller: 'access_token',
+    allows: workers ? mayManageWorkers : mayManageKf,
     permissionSets: KF_PERMISSION_SETS[name],
-    ...ep,
+    quota: 'daily',
+    ...rest,
   };
 }
 
 export function kfRoutes(deps: KfDeps) {
   const { kf } = deps;
-  const app = (c: WechatCall) => c.caller!.app;
+  const app = (c: WechatCall) => c.app as AppRecord;
   const endpoints: WechatEndpoint[] = [
     // The hot path: the call is counted in the add's own write (one round trip on PostgreSQL).
     kfEndpoint('add', {
-      paths: ['/customservice/kfaccount/add'], methods: ['POST'], jsonBody: true, countsInWrite: true,
-      handle: async (c) => (await kf.add(app(c), c.body, c.quota), OK_BODY),
+      paths: ['/customservice/kfaccount/add'], methods: ['POST'], jsonBody: true, quota: 'in_write',
+      handle: async (c) => (await kf.add(app(c), c.body, c.count), OK_BODY),
     }),
     kfEndpoint('update', {
       paths: ['/customservice/kfaccount/update'], methods: ['POST'], jsonBody: true,
@@ -43,11 +47,11 @@ export function kfRoutes(deps: KfDeps) {
     }),
     kfEndpoint('getkflist', {
       paths: ['/cgi-bin/customservice/getkflist', '/customservice/getkflist'], methods: ['GET'], jsonBody: false,
-      handle: (c) => kf.list(app(c), c.caller!.kf_version),
+      handle: (c) => kf.list(app(c), c.credential!.kf_version),
     }),
     kfEndpoint('getonlinekflist', {
       paths: ['/cgi-bin/customservice/getonlinekflist', '/customservice/getonlinekflist'], methods: ['GET'], jsonBody: false,
-      handle: (c) => kf.listOnline(app(c), c.caller!.kf_version),
+      handle: (c) => kf.listOnline(app(c), c.credential!.kf_version),
     }),
     kfEndpoint('inviteworker', {
       paths: ['/customservice/kfaccount/inviteworker'], methods: ['POST'], jsonBody: true, workers: true,

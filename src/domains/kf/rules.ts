@@ -1,6 +1,6 @@
+import type { Check } from '../../wire/check.js';
 import type { ErrName } from '../../wire/errcodes.js';
-import { isWaiting } from '../../store/rows.js';
-import type { AppRecord, InviteState, KfAccountRecord } from '../../store/store.js';
+import type { AddRule, AddState, AnswerState, AppRecord, InvitationAnswer, InviteState, KfAccountRecord } from '../../store/store.js';
 
 /** An app holds at most 100 kf accounts (addkfaccount.md, row 13). */
 export const KF_ACCOUNT_LIMIT = 100;
@@ -8,7 +8,19 @@ const KF_ACCOUNT_MAX_LENGTH = 30;
 const NICKNAME_MAX_CODE_POINTS = 16;
 const PREFIX = /^[A-Za-z0-9_]{1,10}$/;
 
-export type Check<T> = { ok: true; value: T } | { ok: false; err: ErrName };
+/**
+ * The add's order (addkfaccount.md): an account that exists is 65406 even on a full app; only a
+ * new account meets the limit (65405).
+ */
+export function decideAdd(s: AddState, limit: number): 'exists' | 'limit' | null {
+  if (s.exists) return 'exists';
+  if (s.count >= limit) return 'limit';
+  return null;
+}
+
+/** The add's rule for the store, with a limit (the app's 100, or another in tests). */
+export const addRule = (limit: number): AddRule => ({ limit, decide: (s) => decideAdd(s, limit) });
+export const KF_ADD_RULE = addRule(KF_ACCOUNT_LIMIT);
 
 /**
  * Who may manage kf accounts: Mini Programs and MiniGames always; subscription and service
@@ -69,6 +81,27 @@ export const WECHAT_ID = /^[A-Za-z][A-Za-z0-9_-]{5,19}$/;
 
 export function isWechatId(value: unknown): value is string {
   return typeof value === 'string' && WECHAT_ID.test(value);
+}
+
+/** An invitation still waiting for the invitee's answer: unbound, not answered, not past its expiry. */
+export function isWaiting(a: KfAccountRecord, nowSeconds: number): boolean {
+  return !a.kf_wx && a.invite_status === 'waiting' && a.invite_expire_time !== null && nowSeconds < a.invite_expire_time;
+}
+
+/**
+ * The invitee's answer (admin API): only a waiting invitation can be answered; accepting binds the
+ * worker unless it is bound to `maxBindings` accounts already.
+ */
+export function decideAnswer(
+  s: AnswerState,
+  accept: boolean,
+  nowSeconds: number,
+  maxBindings: number = MAX_WORKER_BINDINGS,
+): Exclude<InvitationAnswer, 'missing'> {
+  if (!isWaiting(s.account, nowSeconds)) return 'no_invitation';
+  if (!accept) return 'rejected';
+  if (s.workerBindings >= maxBindings) return 'worker_limit';
+  return 'accepted';
 }
 
 /** A worker (WeChat user) may be bound to at most 5 kf accounts, across all apps. */

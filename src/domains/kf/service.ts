@@ -1,9 +1,8 @@
 import type { Clock } from '../../platform/clock.js';
-import type { AppRecord, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
-import type { DeferredQuota } from '../quota/service.js';
+import type { AppRecord, CallCount, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
 import { WxError, encodeBody } from '../../wire/envelope.js';
 import {
-  HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ACCOUNT_LIMIT, MAX_WORKER_BINDINGS, checkNickname, decideInvitation, isWechatId,
+  HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ADD_RULE, checkNickname, decideAnswer, decideInvitation, isWechatId,
   kfListItem, kfOnlineItems, parseKfAccount, sniffImage, type KfListItem, type KfOnlineItem,
 } from './rules.js';
 
@@ -55,19 +54,18 @@ export class KfService {
   }
 
   /**
-   * Rows 9–14 of addkfaccount.md; the count and uniqueness rules are enforced atomically by the
-   * store. Given the call's deferred check 8, the store counts the call in the same write.
+   * Rows 9–14 of addkfaccount.md; the store applies the count and uniqueness rule under the app's
+   * lock. Given the call's check 8 (`count`), the store counts the call in the same write.
    */
-  async add(app: AppRecord, body: Record<string, unknown>, quota?: DeferredQuota): Promise<void> {
+  async add(app: AppRecord, body: Record<string, unknown>, count?: CallCount): Promise<void> {
     this.enabled(app);
     const prefix = this.prefixOf(app, body.kf_account);
     const nickname = this.nickname(body.nickname);
-    if (quota) quota.spent = true;
     const result = await this.store.addKfAccount(
       app.appid,
       { kf_account: body.kf_account as string, prefix, nickname, now: this.clock.now() },
-      KF_ACCOUNT_LIMIT,
-      quota?.admission,
+      KF_ADD_RULE,
+      count,
     );
     if (result.result === 'quota') throw new WxError('DAILY_QUOTA_REACHED');
     if (result.result === 'exists') throw new WxError('KF_ACCOUNT_EXISTS');
@@ -171,7 +169,8 @@ export class KfService {
 
   /** The invitee's side (admin API): accept binds the worker, reject marks the invitation rejected. */
   answerInvitation(app: AppRecord, prefix: string, accept: boolean) {
-    return this.store.answerInvitation(app.appid, prefix, accept, Math.floor(this.clock.now() / 1000), MAX_WORKER_BINDINGS);
+    const now = Math.floor(this.clock.now() / 1000);
+    return this.store.answerInvitation(app.appid, prefix, (s) => decideAnswer(s, accept, now));
   }
 
   setOnline(app: AppRecord, prefix: string, status: number, acceptedCase: number) {

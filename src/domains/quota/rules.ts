@@ -1,5 +1,5 @@
 import type { AppRecord } from '../../store/store.js';
-import { chinaDay } from '../credentials/rules.js';
+import { chinaDay, chinaMonth } from '../../platform/china-time.js';
 
 /** Daily limits per interface: WeChat publishes only some (credentials.md); the rest is wxkf's decision. */
 export const DEFAULT_DAILY_LIMITS: Readonly<Record<string, number>> = {
@@ -15,8 +15,6 @@ export const CLEARS_PER_MONTH = 10;
 export const CLEAR_COUNTER = '#clears';
 export const minuteCounter = (cgiPath: string) => `#minute:${cgiPath}`;
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
 export function dailyLimit(app: Pick<AppRecord, 'daily_quotas'>, cgiPath: string): number {
   return app.daily_quotas[cgiPath] ?? DEFAULT_DAILY_LIMITS[cgiPath] ?? DEFAULT_DAILY_LIMIT;
 }
@@ -25,10 +23,27 @@ export function dailyLimit(app: Pick<AppRecord, 'daily_quotas'>, cgiPath: string
 export const dayPeriod = (ms: number): number => chinaDay(ms);
 export const minutePeriod = (ms: number): number => Math.floor(ms / 60_000);
 
-/** The China calendar month as year × 12 + month (0-based): clears reset on its first day. */
-export function monthPeriod(ms: number): number {
-  const d = new Date(ms + CHINA_OFFSET_MS);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+/** The China calendar month: clears reset on its first day. */
+export const monthPeriod = (ms: number): number => chinaMonth(ms);
+
+/** A bounded counter's stored state: the period it counts and the calls counted in it. */
+export interface CounterState {
+  period: number;
+  used: number;
+}
+
+/**
+ * Check 8 as a pure rule: whether one more call is admitted on a counter (`stored` undefined when
+ * it never counted), and the state after. The store's counting statement (and PostgreSQL's
+ * `wxkf_admit_quota`) must answer exactly this: the store contract suite holds them to it.
+ */
+export function admitCall(
+  stored: CounterState | undefined,
+  q: { period: number; limit: number },
+): { admitted: boolean; next: CounterState | undefined } {
+  const used = stored && stored.period === q.period ? stored.used : 0;
+  if (used >= q.limit) return { admitted: false, next: stored };
+  return { admitted: true, next: { period: q.period, used: used + 1 } };
 }
 
 export interface QuotaView {

@@ -1,17 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
-import type { AppRecord, QuotaAdmission, Store } from '../../store/store.js';
+import { CallCount, type AppRecord, type Store } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
-import {
-  CLEARS_PER_MONTH, CLEAR_COUNTER, STABLE_TOKEN_PER_MINUTE, dailyLimit, dayPeriod, minuteCounter, minutePeriod, monthPeriod,
-  quotaView, type QuotaView,
-} from './rules.js';
-
-/** A call's check 8, not done yet: whoever counts it (the endpoint's write, or settle) marks it spent. */
-export interface DeferredQuota {
-  readonly appid: string;
-  readonly admission: QuotaAdmission;
-  spent: boolean;
-}
+import { CLEARS_PER_MONTH, CLEAR_COUNTER, dailyLimit, dayPeriod, minuteCounter, minutePeriod, monthPeriod, quotaView, type QuotaView } from './rules.js';
 
 export class QuotaService {
   constructor(
@@ -21,33 +11,20 @@ export class QuotaService {
     private readonly served: ReadonlyMap<string, string>,
   ) {}
 
-  /** Check 8: counts the call, or 45009 when the app's daily quota for the interface is used up. */
-  admit(app: AppRecord, cgiPath: string): Promise<void> {
-    return this.settle(this.defer(app, cgiPath));
+  /** Check 8 of a call on `cgiPath`, not counted yet: the China day and the app's limit are fixed now, when it is due. */
+  callCount(app: AppRecord, cgiPath: string): CallCount {
+    return new CallCount(app.appid, { counter: cgiPath, period: dayPeriod(this.clock.now()), limit: dailyLimit(app, cgiPath) });
   }
 
-  /**
-   * Check 8 handed to an endpoint that counts the call in its own write (one round trip instead
-   * of two). The window and limit are fixed now, when the check is due.
-   */
-  defer(app: AppRecord, cgiPath: string): DeferredQuota {
-    const admission = { counter: cgiPath, period: dayPeriod(this.clock.now()), limit: dailyLimit(app, cgiPath) };
-    return { appid: app.appid, admission, spent: false };
+  /** Counts the call unless a write counted it already; 45009 when the app's daily quota for it is used up. */
+  async settle(count: CallCount): Promise<void> {
+    const admitted = count.counted ? count.admitted : await this.store.countCall(count);
+    if (!admitted) throw new WxError('DAILY_QUOTA_REACHED');
   }
 
-  /** Counts a deferred call that its endpoint did not count itself; 45009 when the quota is used up. */
-  async settle(quota: DeferredQuota): Promise<void> {
-    if (quota.spent) return;
-    quota.spent = true;
-    const { counter, period, limit } = quota.admission;
-    if (!(await this.store.admitQuota(quota.appid, counter, period, limit))) throw new WxError('DAILY_QUOTA_REACHED');
-  }
-
-  /** stable_token's minute limit (45011), after its daily one. */
-  async admitStableMinute(app: AppRecord): Promise<void> {
-    const now = this.clock.now();
-    const counter = minuteCounter('/cgi-bin/stable_token');
-    if (!(await this.store.admitQuota(app.appid, counter, minutePeriod(now), STABLE_TOKEN_PER_MINUTE))) {
+  /** A per-minute limit after the daily one (stable_token's 10000, 45011). */
+  async admitPerMinute(app: AppRecord, cgiPath: string, limit: number): Promise<void> {
+    if (!(await this.store.admitQuota(app.appid, minuteCounter(cgiPath), minutePeriod(this.clock.now()), limit))) {
       throw new WxError('MINUTE_QUOTA_REACHED');
     }
   }

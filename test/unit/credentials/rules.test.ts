@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FORCE_REFRESH_PER_DAY, SUPERSEDE_GRACE_MS, TOKEN_TTL_MS, checkTokenRequest, chinaDay, decideStable, expiresIn, ipAllowed,
+  FORCE_REFRESH_PER_DAY, SUPERSEDE_GRACE_MS, TOKEN_TTL_MS, checkTokenRequest, decideStable, expiresIn, ipAllowed,
   tokenStatus,
 } from '../../../src/domains/credentials/rules.js';
+import { chinaDay } from '../../../src/platform/china-time.js';
 import { deriveStableToken, newAccessToken, secretsEqual } from '../../../src/domains/credentials/tokens.js';
 import { SeededRandom } from '../../../src/platform/random.js';
 import type { StableState, TokenRecord } from '../../../src/store/store.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KfService } from '../../../src/domains/kf/service.js';
 import { MAX_WORKER_BINDINGS } from '../../../src/domains/kf/rules.js';
 import { FakeClock } from '../../../src/platform/clock.js';
-import { isWaiting } from '../../../src/store/rows.js';
+import { isWaiting } from '../../../src/domains/kf/rules.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import type { AppRecord } from '../../../src/store/store.js';
 
@@ -40,7 +40,7 @@ describe('invitation state machine', () => {
         const acct = (app: number, a: number) => `${PREFIXES[a]}@${apps[app]!.alias}`;
         // What the model says is bound: set by a successful accept only, cleared by del.
         const bound = new Map<string, string>();
-        for (const app of apps) await store.createApp(app);
+        for (const app of apps) await store.createApp(app, 0);
         for (const [i, app] of apps.entries()) for (const a of PREFIXES.keys()) await kf.add(app, { kf_account: acct(i, a), nickname: 'N' });
         for (const o of ops) {
           if (o.kind === 'expire') {

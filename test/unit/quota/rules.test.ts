@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskBody, maskQuery, cutBody, JOURNAL_BODY_LIMIT } from '../../../src/domains/quota/journal.js';
+import { maskBody, maskQuery, cutBody, JOURNAL_BODY_LIMIT } from '../../../src/pipeline/journal.js';
 import { QuotaService } from '../../../src/domains/quota/service.js';
 import { DEFAULT_DAILY_LIMIT, STABLE_TOKEN_PER_MINUTE, dailyLimit, dayPeriod, monthPeriod, quotaView } from '../../../src/domains/quota/rules.js';
 import { FakeClock } from '../../../src/platform/clock.js';
@@ -48,13 +48,13 @@ describe('stable_token minute limit (45011)', () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 1, 0, 0, 5));
     const app = { appid: 'wx1', secret: 's', type: 'service', certified: true, alias: '', original_id: '', kf_enabled: true,
       ip_whitelist: [], secret_frozen: false, created_at: 0, updated_at: 0, daily_quotas: {} } as AppRecord;
-    await store.createApp(app);
+    await store.createApp(app, 0);
     const quota = new QuotaService(store, clock, new Map());
-    const results = await Promise.all(Array.from({ length: STABLE_TOKEN_PER_MINUTE + 5 }, () => quota.admitStableMinute(app).then(() => 0, (e: { errcode: number }) => e.errcode)));
+    const results = await Promise.all(Array.from({ length: STABLE_TOKEN_PER_MINUTE + 5 }, () => quota.admitPerMinute(app, '/cgi-bin/stable_token', STABLE_TOKEN_PER_MINUTE).then(() => 0, (e: { errcode: number }) => e.errcode)));
     expect(results.filter((r) => r === 0)).toHaveLength(STABLE_TOKEN_PER_MINUTE);
     expect(results.filter((r) => r === 45011)).toHaveLength(5);
     clock.advance(55_000);
-    await expect(quota.admitStableMinute(app)).resolves.toBeUndefined();
+    await expect(quota.admitPerMinute(app, '/cgi-bin/stable_token', STABLE_TOKEN_PER_MINUTE)).resolves.toBeUndefined();
     await store.close();
   });
 });

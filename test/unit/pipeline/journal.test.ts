@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentClock, FakeClock } from '../../../src/platform/clock.js';
-import { JOURNAL_BODY_LIMIT, Journal, journalBytes, type JournalRecord } from '../../../src/domains/quota/journal.js';
+import { JOURNAL_BODY_LIMIT, Journal, journalBytes, type JournalRecord } from '../../../src/pipeline/journal.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 
 const record = (rid: string, request: Buffer | string, response: Buffer): JournalRecord => ({

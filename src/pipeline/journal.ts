@@ -1,7 +1,7 @@
-import type { Clock } from '../../platform/clock.js';
-import type { AppRecord, JournalEntry, JournalFilter, Store } from '../../store/store.js';
-import { WxError } from '../../wire/envelope.js';
-import { RID_PATTERN } from '../../wire/rid.js';
+import type { Clock } from '../platform/clock.js';
+import type { AppRecord, JournalEntry, JournalFilter, Store } from '../store/store.js';
+import { WxError } from '../wire/envelope.js';
+import { RID_PATTERN } from '../wire/rid.js';
 
 /** Entries are kept 7 days (quota.md). */
 export const JOURNAL_RETENTION_MS = 7 * 86_400_000;

@@ -1,0 +1,12 @@
+import type { ErrName } from './errcodes.js';
+
+/** What a rule answers: the value it checked, or the WeChat error that refuses it. */
+export type Check<T = true> = { ok: true; value: T } | { ok: false; err: ErrName };
+
+export const ok = <T>(value: T): Check<T> => ({ ok: true, value });
+export const fail = (err: ErrName): Check<never> => ({ ok: false, err });
+
+/** A value WeChat treats as given: a non-empty string (any other type counts as missing). */
+export function given(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
