@@ -45,6 +45,8 @@ export interface WxkfApp {
   fastify: FastifyInstance;
   admin: AdminService;
   credentials: CredentialsService;
+  /** Every WeChat-side path served → its interface name. */
+  served: ReadonlyMap<string, string>;
 }
 
 /** The one composition root: builds the server from its dependencies. Never listens. */
@@ -148,5 +150,5 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   await app.register(headImageRoutes({ ...pipeline, kf }));
   const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain);
   await app.register(adminRoutes({ admin, journal, adminTokenHash }), { prefix: '/admin/api' });
-  return { fastify: app, admin, credentials };
+  return { fastify: app, admin, credentials, served };
 }

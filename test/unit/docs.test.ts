@@ -1,5 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { DeploymentClock, SystemClock } from '../../src/platform/clock.js';
+import { SeededRandom } from '../../src/platform/random.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import { ERR } from '../../src/wire/errcodes.js';
 import { call } from '../helpers/http.js';
 import { startTarget, type Target } from '../helpers/target.js';
@@ -32,6 +36,12 @@ describe('docs/coverage.md', () => {
   afterAll(() => t.close());
 
   it('has rows', () => expect(rows.length).toBeGreaterThan(5));
+  it('lists every path the server serves, as ✅', async () => {
+    const wxkf = await buildApp({ store: openSqliteStore(':memory:'), clock: new DeploymentClock(new SystemClock()), random: new SeededRandom(), adminToken: { plain: 'x' } });
+    const done = new Set(rows.filter((r) => r.done).map((r) => r.path));
+    expect([...wxkf.served.keys()].filter((path) => !done.has(path))).toEqual([]);
+    await wxkf.fastify.close();
+  });
   it('a ✅ path is answered, a ⬜ path is 40066', async () => {
     for (const row of rows) {
       const a = await call(t.baseUrl, row.path, { method: row.method, body: row.method === 'POST' ? {} : undefined });
