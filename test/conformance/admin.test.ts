@@ -167,3 +167,37 @@ describe('admin API times', () => {
     expect(tooMany.json.error).toContain('accepted_case');
   });
 });
+
+describe('admin API bodies', () => {
+  it('are JSON whatever the Content-Type says (curl -d sends form-encoded), and a wrong one is a 400 naming the field', async () => {
+    await ctx.admin.reset();
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'application/json']) {
+      const appid = `wx${type.length.toString(16).padStart(16, '0')}`;
+      const a = await call(ctx.t.baseUrl, '/admin/api/apps', {
+        method: 'POST',
+        body: JSON.stringify({ appid }),
+        headers: { authorization: `Bearer ${ctx.t.adminToken}`, 'content-type': type },
+      });
+      expect(a.status, `${type}: ${a.text}`).toBe(201);
+    }
+    const bad = await call(ctx.t.baseUrl, '/admin/api/apps', {
+      method: 'POST',
+      body: '{"appid": 5}',
+      headers: { authorization: `Bearer ${ctx.t.adminToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toContain('appid: must be');
+  });
+
+  it('PUT /quotas applies concurrent changes to one app without losing one', async () => {
+    await ctx.admin.reset();
+    await ctx.admin.seed({ apps: [{ appid: APPS.service.appid }] });
+    const paths = Array.from({ length: 20 }, (_, i) => `/cgi-bin/path${i}`);
+    const answers = await Promise.all(
+      paths.map((cgi_path, i) => ctx.admin.request('PUT', `/apps/${APPS.service.appid}/quotas`, { cgi_path, daily_limit: i })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(paths.map(() => 200));
+    const app = (await ctx.admin.request('GET', `/apps/${APPS.service.appid}`)).json;
+    expect(app.daily_quotas).toEqual(Object.fromEntries(paths.map((p, i) => [p, i])));
+  });
+});

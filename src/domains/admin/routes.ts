@@ -3,7 +3,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../../pipeline/journal.js';
 import { AdminError, type AdminService } from './service.js';
-import { APPID, MAX_COUNT, isCount, validateAppInput, validateAppPatch, validateSeed } from './validate.js';
+import {
+  APP_INPUT, APP_PATCH, AUTHORIZATION, CLOCK_CHANGE, JOURNAL_QUERY, ONLINE_CHANGE, PLATFORM_INPUT, QUOTA_CHANGE, SEED, TICKET,
+  TOKEN_REQUEST, TOKEN_REVOKE, check,
+} from './schemas.js';
+import type { AppFields, AppInput, SeedDocument } from './validate.js';
 
 export interface AdminDeps {
   admin: AdminService;
@@ -30,47 +34,26 @@ function authorized(header: string | undefined, expectedHash: string): boolean {
   return timingSafeEqual(given, Buffer.from(expectedHash, 'hex')) && m !== null;
 }
 
-function body(req: FastifyRequest): Record<string, unknown> {
-  const b = req.body;
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new AdminError(400, 'body: must be a JSON object');
-  return b as Record<string, unknown>;
-}
-
-function must<T>(r: { ok: true; value: T } | { ok: false; errors: string[] }): T {
-  if (!r.ok) throw new AdminError(400, r.errors.join('; '));
-  return r.value;
-}
-
 type Params = { appid: string };
-
-function clockChange(b: Record<string, unknown>) {
-  const keys = Object.keys(b);
-  const one = (msg: string) => new AdminError(400, msg);
-  if (keys.length !== 1) throw one('clock: give exactly one of advance, set, freeze, real');
-  const [key] = keys;
-  const v = b[key as string];
-  if (key === 'advance' || key === 'set') {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw one(`${key}: must be a number of seconds`);
-    if (key === 'set' && v < 0) throw one('set: must be a Unix time in seconds');
-    return key === 'advance' ? { advance: v } : { set: v };
-  }
-  if (key === 'freeze' || key === 'real') {
-    if (v !== true) throw one(`${key}: must be true`);
-    return key === 'freeze' ? { freeze: true as const } : { real: true as const };
-  }
-  throw one(`${key}: unknown key`);
-}
+type KfParams = { appid: string; kf_account: string };
+type PlatformParams = { component_appid: string };
 
 /** The admin API under /admin/api: ordinary HTTP statuses and `{"error"}` bodies, bearer-token auth. */
 export function adminRoutes(deps: AdminDeps) {
   const { admin } = deps;
   return async function routes(app: FastifyInstance): Promise<void> {
+    // A JSON body whatever the Content-Type says (as on the WeChat side), so `curl -d '{…}'` works;
+    // an empty body is no body (POST /reset, /secret), not an error.
     app.removeAllContentTypeParsers();
-    // An empty JSON body is no body (POST /reset, /secret), not an error.
     const json = app.getDefaultJsonParser('error', 'error');
-    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (req, text, done) =>
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (req, text, done) =>
       text === '' ? done(null, undefined) : json(req, text as string, done),
     );
+    // Every body and query is checked by its JSON schema (schemas.ts); errors name the field.
+    app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
+      const r = check(schema as Record<string, unknown>, data, httpPart === 'querystring' ? 'query' : 'body');
+      return r.ok ? { value: r.value } : { error: new AdminError(400, r.errors.join('; ')) };
+    });
     app.addHook('onRequest', async (req, reply) => {
       if (!authorized(req.headers.authorization, deps.adminTokenHash)) {
         return reply.code(401).send({ error: 'unauthorized: send Authorization: Bearer <admin token>' });
@@ -89,53 +72,58 @@ export function adminRoutes(deps: AdminDeps) {
       await admin.loadClock();
       return admin.clockView();
     });
-    app.post('/clock', async (req) => admin.moveClock(clockChange(body(req))));
+    app.post<{ Body: { advance?: number; set?: number; freeze?: true; real?: true } }>('/clock', { schema: { body: CLOCK_CHANGE } }, async (req) =>
+      admin.moveClock(req.body),
+    );
     app.post('/reset', async (_req, reply) => {
       deps.journal.discard();
       await admin.reset();
       return reply.code(204).send();
     });
-    app.post('/seed', async (req) => admin.applySeed(must(validateSeed(body(req)))));
+    app.post<{ Body: SeedDocument }>('/seed', { schema: { body: SEED } }, async (req) => admin.applySeed(req.body));
 
     app.get('/apps', async () => ({ apps: (await admin.listApps()).map(appView) }));
-    app.post('/apps', async (req, reply) => reply.code(201).send(appView(await admin.createApp(must(validateAppInput(body(req)))))));
+    app.post<{ Body: AppInput }>('/apps', { schema: { body: APP_INPUT } }, async (req, reply) =>
+      reply.code(201).send(appView(await admin.createApp(req.body))),
+    );
     app.get<{ Params: Params }>('/apps/:appid', async (req) => appView(await admin.getApp(req.params.appid)));
-    app.patch<{ Params: Params }>('/apps/:appid', async (req) =>
-      appView(await admin.updateApp(req.params.appid, must(validateAppPatch(body(req))))),
+    app.patch<{ Params: Params; Body: AppFields }>('/apps/:appid', { schema: { body: APP_PATCH } }, async (req) =>
+      appView(await admin.updateApp(req.params.appid, req.body)),
     );
     app.delete<{ Params: Params }>('/apps/:appid', async (req, reply) => {
       await admin.deleteApp(req.params.appid);
       return reply.code(204).send();
     });
     app.post<{ Params: Params }>('/apps/:appid/secret', async (req) => admin.rotateSecret(req.params.appid));
-    app.put<{ Params: Params }>('/apps/:appid/quotas', async (req) => {
-      const { cgi_path, daily_limit } = body(req);
-      if (typeof cgi_path !== 'string' || !cgi_path.startsWith('/')) throw new AdminError(400, 'cgi_path: must be a path such as "/customservice/kfaccount/add"');
-      if (!isCount(daily_limit)) throw new AdminError(400, `daily_limit: must be a whole number of calls a day, 0 to ${MAX_COUNT}`);
-      const app = await admin.getApp(req.params.appid);
-      const updated = await admin.updateApp(app.appid, { daily_quotas: { ...app.daily_quotas, [cgi_path]: daily_limit } });
-      return { daily_quotas: updated.daily_quotas };
-    });
+    app.put<{ Params: Params; Body: { cgi_path: string; daily_limit: number } }>(
+      '/apps/:appid/quotas',
+      { schema: { body: QUOTA_CHANGE } },
+      async (req) => {
+        const { cgi_path, daily_limit } = req.body;
+        // Applied under the app's lock: two concurrent calls both land.
+        const updated = await admin.updateApp(req.params.appid, (current) => ({
+          daily_quotas: { ...current.daily_quotas, [cgi_path]: daily_limit },
+        }));
+        return { daily_quotas: updated.daily_quotas };
+      },
+    );
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
       kf_accounts: (await admin.listKfAccounts(req.params.appid)).map(kfAccountView),
     }));
 
-    app.get<{ Querystring: Record<string, string | undefined> }>('/journal', async (req) => {
+    type JournalQuery = Partial<Record<'appid' | 'path' | 'errcode' | 'since' | 'until' | 'limit', string>>;
+    app.get<{ Querystring: JournalQuery }>('/journal', { schema: { querystring: JOURNAL_QUERY } }, async (req) => {
       const q = req.query;
-      const num = (key: string): number | undefined => {
-        const v = q[key];
-        if (v === undefined || v === '') return undefined;
-        if (!/^-?\d+$/.test(v)) throw new AdminError(400, `${key}: must be a whole number`);
-        return Number(v);
-      };
-      const since = num('since');
-      const until = num('until');
-      const limit = num('limit') ?? 1000;
+      const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+      const limit = num(q.limit) ?? 1000;
       if (limit < 1 || limit > 10_000) throw new AdminError(400, 'limit: must be from 1 to 10000');
+      const since = num(q.since);
+      const until = num(q.until);
+      const errcode = num(q.errcode);
       const entries = await deps.journal.list({
         ...(q.appid ? { appid: q.appid } : {}),
         ...(q.path ? { cgi_path: q.path } : {}),
-        ...(num('errcode') !== undefined ? { errcode: num('errcode') } : {}),
+        ...(errcode !== undefined ? { errcode } : {}),
         ...(since !== undefined ? { since: since * 1000 } : {}),
         ...(until !== undefined ? { until: until * 1000 } : {}),
         limit,
@@ -148,52 +136,46 @@ export function adminRoutes(deps: AdminDeps) {
       return entry;
     });
 
-    app.post('/tokens', async (req) => {
-      const { appid, component_appid } = body(req);
-      if (typeof appid !== 'string' || appid === '') throw new AdminError(400, 'appid: required');
-      if (component_appid !== undefined && typeof component_appid !== 'string') throw new AdminError(400, 'component_appid: must be a string');
-      return admin.issueToken(appid, component_appid);
+    app.post<{ Body: { appid: string; component_appid?: string } }>('/tokens', { schema: { body: TOKEN_REQUEST } }, async (req) =>
+      admin.issueToken(req.body.appid, req.body.component_appid),
+    );
+    app.post<{ Body: { access_token: string } }>('/tokens/revoke', { schema: { body: TOKEN_REVOKE } }, async (req, reply) => {
+      await admin.revokeToken(req.body.access_token);
+      return reply.code(204).send();
     });
 
-    type KfParams = { appid: string; kf_account: string };
     for (const answer of ['accept', 'reject'] as const) {
       app.post<{ Params: KfParams }>(`/apps/:appid/kf_accounts/:kf_account/invitation/${answer}`, async (req) =>
         kfAccountView(await admin.answerInvitation(req.params.appid, req.params.kf_account, answer === 'accept')),
       );
     }
-    app.put<{ Params: KfParams }>('/apps/:appid/kf_accounts/:kf_account/online', async (req) => {
-      const { status, accepted_case } = body(req);
-      if (status !== 0 && status !== 1) throw new AdminError(400, 'status: must be 0 (offline) or 1 (online, web)');
-      const cases = accepted_case ?? 0;
-      if (!isCount(cases)) throw new AdminError(400, `accepted_case: must be a whole number, 0 to ${MAX_COUNT}`);
-      return kfAccountView(await admin.setOnline(req.params.appid, req.params.kf_account, status, cases));
-    });
+    app.put<{ Params: KfParams; Body: { status: 0 | 1; accepted_case?: number } }>(
+      '/apps/:appid/kf_accounts/:kf_account/online',
+      { schema: { body: ONLINE_CHANGE } },
+      async (req) => {
+        const { status, accepted_case } = req.body;
+        return kfAccountView(await admin.setOnline(req.params.appid, req.params.kf_account, status, accepted_case ?? 0));
+      },
+    );
 
-    app.post('/component_platforms', async (req, reply) => {
-      const { component_appid, component_appsecret } = body(req);
-      if (typeof component_appid !== 'string' || !APPID.test(component_appid)) {
-        throw new AdminError(400, 'component_appid: must be "wx" + 16 lower-case hex');
-      }
-      if (component_appsecret !== undefined && (typeof component_appsecret !== 'string' || !/^[0-9a-fA-F]{32}$/.test(component_appsecret))) {
-        throw new AdminError(400, 'component_appsecret: must be 32 hex characters');
-      }
-      return reply.code(201).send(await admin.createPlatform(component_appid, component_appsecret));
-    });
-    type PlatformParams = { component_appid: string };
-    app.post<{ Params: PlatformParams }>('/component_platforms/:component_appid/ticket', async (req, reply) => {
-      const { component_verify_ticket: ticket } = body(req);
-      if (typeof ticket !== 'string' || ticket === '') throw new AdminError(400, 'component_verify_ticket: required');
-      await admin.pushTicket(req.params.component_appid, ticket);
-      return reply.code(204).send();
-    });
-    app.post<{ Params: PlatformParams }>('/component_platforms/:component_appid/authorizations', async (req) => {
-      const { authorizer_appid, funcscope_category_ids: ids } = body(req);
-      if (typeof authorizer_appid !== 'string') throw new AdminError(400, 'authorizer_appid: required');
-      if (!Array.isArray(ids) || !ids.every((n) => Number.isInteger(n) && n > 0)) {
-        throw new AdminError(400, 'funcscope_category_ids: must be a list of positive integers');
-      }
-      return admin.authorize(req.params.component_appid, authorizer_appid, ids as number[]);
-    });
+    app.post<{ Body: { component_appid: string; component_appsecret?: string } }>(
+      '/component_platforms',
+      { schema: { body: PLATFORM_INPUT } },
+      async (req, reply) => reply.code(201).send(await admin.createPlatform(req.body.component_appid, req.body.component_appsecret)),
+    );
+    app.post<{ Params: PlatformParams; Body: { component_verify_ticket: string } }>(
+      '/component_platforms/:component_appid/ticket',
+      { schema: { body: TICKET } },
+      async (req, reply) => {
+        await admin.pushTicket(req.params.component_appid, req.body.component_verify_ticket);
+        return reply.code(204).send();
+      },
+    );
+    app.post<{ Params: PlatformParams; Body: { authorizer_appid: string; funcscope_category_ids: number[] } }>(
+      '/component_platforms/:component_appid/authorizations',
+      { schema: { body: AUTHORIZATION } },
+      async (req) => admin.authorize(req.params.component_appid, req.body.authorizer_appid, req.body.funcscope_category_ids),
+    );
     app.delete<{ Params: PlatformParams & { appid: string } }>(
       '/component_platforms/:component_appid/authorizations/:appid',
       async (req, reply) => {
@@ -201,11 +183,5 @@ export function adminRoutes(deps: AdminDeps) {
         return reply.code(204).send();
       },
     );
-    app.post('/tokens/revoke', async (req, reply) => {
-      const { access_token } = body(req);
-      if (typeof access_token !== 'string' || access_token === '') throw new AdminError(400, 'access_token: required');
-      await admin.revokeToken(access_token);
-      return reply.code(204).send();
-    });
   };
 }

@@ -1,0 +1,197 @@
+import { isIP } from 'node:net';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { APP_TYPES } from '../../store/store.js';
+import { WECHAT_ID } from '../kf/rules.js';
+
+/**
+ * The admin API's documents as JSON Schema: fastify validates every admin body and query with
+ * them (admin/routes.ts), the seed file is validated with the same ones (validate.ts), and each
+ * error names the field (`apps[0].type: must be one of …`), from the schema's `description`.
+ */
+
+/** Counts the operator sets (daily limits, accepted cases) are kept in 32-bit columns (PostgreSQL INTEGER). */
+export const MAX_COUNT = 2_147_483_647;
+export const APPID = /^wx[0-9a-f]{16}$/;
+
+type Schema = Record<string, unknown>;
+const str = (pattern: string, description: string): Schema => ({ type: 'string', pattern, description });
+const bool: Schema = { type: 'boolean', description: 'true or false' };
+const count = (what: string): Schema => ({ type: 'integer', minimum: 0, maximum: MAX_COUNT, description: `${what}, 0 to ${MAX_COUNT}` });
+const object = (properties: Record<string, Schema>, required: string[] = [], description = 'a JSON object'): Schema => ({
+  type: 'object', properties, required, additionalProperties: false, description,
+});
+const list = (items: Schema, description: string): Schema => ({ type: 'array', items, description });
+const nonEmpty = (description = 'a non-empty string'): Schema => ({ type: 'string', minLength: 1, description });
+
+const appid = str(APPID.source, '"wx" + 16 lower-case hex');
+const secret = str('^[0-9a-fA-F]{32}$', '32 hex characters');
+
+/** The fields of an app any admin document may set (all but `appid`), in the order errors are named. */
+const APP_FIELDS: Record<string, Schema> = {
+  secret,
+  type: { type: 'string', enum: [...APP_TYPES], description: `one of ${APP_TYPES.join(', ')}` },
+  alias: str(`^(${WECHAT_ID.source.slice(1, -1)})?$`, 'a WeChat ID (6-20 of A-Za-z0-9_-, starting with a letter) or ""'),
+  original_id: str('^(gh_[0-9a-f]{12})?$', '"gh_" + 12 lower-case hex or ""'),
+  certified: bool,
+  kf_enabled: bool,
+  secret_frozen: bool,
+  ip_whitelist: list({ type: 'string', format: 'ip' }, 'a list of IP addresses'),
+  daily_quotas: {
+    type: 'object',
+    propertyNames: { pattern: '^/' },
+    additionalProperties: { type: 'integer', minimum: 0, maximum: MAX_COUNT },
+    description: `a map of cgi paths ("/…") to whole numbers of calls a day, 0 to ${MAX_COUNT}`,
+  },
+};
+
+const kfAccount = object({ kf_account: { type: 'string', description: 'a string' }, nickname: { type: 'string', description: 'a string' } }, ['kf_account', 'nickname']);
+
+export const APP_INPUT = object(
+  { appid, ...APP_FIELDS, kf_accounts: { ...list(kfAccount, 'a list'), default: [] } },
+  ['appid'],
+);
+export const APP_PATCH = object(APP_FIELDS);
+
+const platform = object(
+  {
+    component_appid: appid,
+    component_appsecret: secret,
+    authorizations: {
+      ...list(
+        object(
+          {
+            authorizer_appid: appid,
+            funcscope_category_ids: list({ type: 'integer', minimum: 1 }, 'a list of positive integers'),
+          },
+          ['authorizer_appid', 'funcscope_category_ids'],
+        ),
+        'a list',
+      ),
+      default: [],
+    },
+  },
+  ['component_appid'],
+);
+
+export const SEED = {
+  ...object({ apps: { ...list(APP_INPUT, 'a list'), default: [] }, component_platforms: { ...list(platform, 'a list'), default: [] } }),
+  description: 'a JSON object',
+};
+
+/** Exactly one of the four clock moves. */
+export const CLOCK_CHANGE = {
+  ...object({
+    advance: { type: 'number', description: 'a number of seconds' },
+    set: { type: 'number', minimum: 0, description: 'a Unix time in seconds' },
+    freeze: { const: true, description: 'true' },
+    real: { const: true, description: 'true' },
+  }),
+  minProperties: 1,
+  maxProperties: 1,
+  description: 'exactly one of advance, set, freeze, real',
+};
+
+export const QUOTA_CHANGE = object(
+  { cgi_path: str('^/', 'a path such as "/customservice/kfaccount/add"'), daily_limit: count('a whole number of calls a day') },
+  ['cgi_path', 'daily_limit'],
+);
+export const TOKEN_REQUEST = object({ appid: nonEmpty(), component_appid: { type: 'string', description: 'a string' } }, ['appid']);
+export const TOKEN_REVOKE = object({ access_token: nonEmpty() }, ['access_token']);
+export const ONLINE_CHANGE = object(
+  { status: { enum: [0, 1], description: '0 (offline) or 1 (online, web)' }, accepted_case: count('a whole number') },
+  ['status'],
+);
+export const PLATFORM_INPUT = object({ component_appid: appid, component_appsecret: secret }, ['component_appid']);
+export const TICKET = object({ component_verify_ticket: nonEmpty() }, ['component_verify_ticket']);
+export const AUTHORIZATION = object(
+  { authorizer_appid: appid, funcscope_category_ids: list({ type: 'integer', minimum: 1 }, 'a list of positive integers') },
+  ['authorizer_appid', 'funcscope_category_ids'],
+);
+const whole = str('^-?\\d+$', 'a whole number');
+export const JOURNAL_QUERY = {
+  type: 'object',
+  properties: {
+    appid: { type: 'string' },
+    path: { type: 'string' },
+    errcode: whole,
+    since: whole,
+    until: whole,
+    limit: { ...str('^\\d+$', 'a whole number from 1 to 10000') },
+  },
+};
+
+/** One validator for every admin schema: all errors at once, defaults filled in, no type coercion. */
+export const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, verbose: true, strict: true });
+ajv.addFormat('ip', (s: string) => isIP(s) !== 0);
+
+/** `/apps/0/colour` → `apps[0].colour`. */
+function fieldName(instancePath: string, dataVar: string): string {
+  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out === '' ? dataVar : out;
+}
+
+/** The schema at a JSON pointer (`#/properties/apps/items`) of the root. */
+function at(root: Schema, pointer: string): Schema | undefined {
+  let node: unknown = root;
+  for (const key of pointer.replace(/^#\/?/, '').split('/').filter((k) => k !== '')) {
+    node = (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node as Schema | undefined;
+}
+
+/**
+ * An error inside a list or a map of plain values (an IP of ip_whitelist, a limit of
+ * daily_quotas) is named by the list or map, with its description: where it was refused, and
+ * what the whole must be.
+ */
+function owner(e: ErrorObject, root: Schema): { instancePath: string; schema: Schema } {
+  const own = (e.parentSchema ?? {}) as Schema;
+  if (typeof own.description === 'string') return { instancePath: e.instancePath, schema: own };
+  const m = /^(.*)\/(items|additionalProperties|propertyNames)(\/.*)?$/.exec(e.schemaPath);
+  const container = m ? at(root, m[1] as string) : undefined;
+  if (!m || !container) return { instancePath: e.instancePath, schema: own };
+  const instancePath = m[2] === 'propertyNames' ? e.instancePath : e.instancePath.replace(/\/[^/]*$/, '');
+  return { instancePath, schema: container };
+}
+
+/** Every error named by its field, one per field, in the order the schema lists the fields. */
+export function describeErrors(errors: readonly ErrorObject[], root: Schema, dataVar = 'body'): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of errors) {
+    const where = owner(e, root);
+    const field = fieldName(where.instancePath, dataVar);
+    const prefix = field === dataVar ? '' : `${field}.`;
+    let name = field;
+    let text: string;
+    if (e.keyword === 'additionalProperties' && where.instancePath === e.instancePath) {
+      name = `${prefix}${String(e.params.additionalProperty)}`;
+      text = 'unknown key';
+    } else if (e.keyword === 'required') {
+      name = `${prefix}${String(e.params.missingProperty)}`;
+      text = 'required';
+    } else {
+      const description = typeof where.schema.description === 'string' ? where.schema.description : e.message;
+      text = `must be ${String(description).replace(/^must be /, '')}`;
+    }
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push(`${name}: ${text}`);
+  }
+  return out;
+}
+
+const compiled = new Map<Schema, ValidateFunction>();
+
+/** Validates `data` against `schema`: the value (defaults filled in) or the errors, each naming its field. */
+export function check<T>(schema: Schema, data: unknown, dataVar = 'body'): { ok: true; value: T } | { ok: false; errors: string[] } {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  if (v(data)) return { ok: true, value: data as T };
+  return { ok: false, errors: describeErrors(v.errors ?? [], schema, dataVar) };
+}
