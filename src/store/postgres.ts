@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { loadMigrations, pending } from './migrations.js';
-import { driveAsync, type Driver, type Program, type Row, type Step } from './sql/program.js';
+import { driveAsync, type Driver, type ProgramOf, type Row, type Step } from './sql/program.js';
 import { sqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 
@@ -118,6 +118,8 @@ class PostgresDriver implements Driver {
     switch (step.kind) {
       case 'rows':
         return (await this.query(c, step.sql, step.params)).rows as Row[];
+      case 'row':
+        return (await this.query(c, step.sql, step.params)).rows[0] as Row | undefined;
       case 'changes':
         return (await this.query(c, step.sql, step.params)).rowCount ?? 0;
       case 'insertMany': {
@@ -134,17 +136,25 @@ class PostgresDriver implements Driver {
     }
   }
 
-  run<T>(program: () => Program<T>): Promise<T> {
-    return driveAsync(program(), (step) => this.step(this.pool, step));
+  async row(sql: string, ...params: unknown[]): Promise<Row | undefined> {
+    return (await this.query(this.pool, sql, params)).rows[0] as Row | undefined;
+  }
+
+  async rows(sql: string, ...params: unknown[]): Promise<Row[]> {
+    return (await this.query(this.pool, sql, params)).rows as Row[];
+  }
+
+  async changes(sql: string, ...params: unknown[]): Promise<number> {
+    return (await this.query(this.pool, sql, params)).rowCount ?? 0;
   }
 
   /** One transaction on one connection; rolled back on any error, and the connection dropped if it broke. */
-  async transaction<T>(program: () => Program<T>): Promise<T> {
+  async transaction<A extends unknown[], T>(program: ProgramOf<A, T>, ...args: A): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await c.query('BEGIN');
-      const out = await driveAsync(program(), (step) => this.step(c, step));
+      const out = await driveAsync(program(...args), (step) => this.step(c, step));
       await c.query('COMMIT');
       return out;
     } catch (err) {
@@ -155,7 +165,7 @@ class PostgresDriver implements Driver {
     }
   }
 
-  async call(sql: string, params: readonly unknown[]): Promise<Row[]> {
+  async call(sql: string, ...params: unknown[]): Promise<Row[]> {
     return (await this.query(this.pool, sql, params)).rows as Row[];
   }
 

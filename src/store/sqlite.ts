@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { LEGACY_SQLITE_VERSIONS, loadMigrations, pending } from './migrations.js';
-import { driveSync, type Driver, type Program, type Step } from './sql/program.js';
+import { driveSync, type Driver, type ProgramOf, type Row, type Step } from './sql/program.js';
 import { sqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 
@@ -60,13 +60,17 @@ function migrate(db: Database.Database): void {
 }
 
 interface Pending {
-  program: () => Program<unknown>;
+  program: ProgramOf<unknown[], unknown>;
+  args: unknown[];
   resolve: (value: never) => void;
   reject: (err: unknown) => void;
 }
 
-/** What SQLite cannot bind: booleans are 0/1 (the store reads both). */
-const bindable = (v: unknown) => (v === true ? 1 : v === false ? 0 : v);
+/** What SQLite cannot bind: booleans are 0/1 (the store reads both). Copies only when it must. */
+function bindable(params: readonly unknown[]): unknown[] {
+  for (const p of params) if (typeof p === 'boolean') return params.map((v) => (v === true ? 1 : v === false ? 0 : v));
+  return params as unknown[];
+}
 
 /**
  * better-sqlite3 under the store: every statement prepared once per text; transactions are
@@ -95,23 +99,34 @@ class SqliteDriver implements Driver {
     return s;
   }
 
+  private readRows(sql: string, params: readonly unknown[]): Row[] {
+    const s = this.prepare(sql);
+    if (s.reader) return s.all(...bindable(params)) as Row[];
+    s.run(...bindable(params));
+    return [];
+  }
+
+  private readRow(sql: string, params: readonly unknown[]): Row | undefined {
+    const s = this.prepare(sql);
+    if (s.reader) return s.get(...bindable(params)) as Row | undefined;
+    s.run(...bindable(params));
+    return undefined;
+  }
+
   private step(step: Step): unknown {
     switch (step.kind) {
-      case 'rows': {
-        const s = this.prepare(step.sql);
-        const params = step.params.map(bindable);
-        if (s.reader) return s.all(...params);
-        s.run(...params);
-        return [];
-      }
+      case 'rows':
+        return this.readRows(step.sql, step.params);
+      case 'row':
+        return this.readRow(step.sql, step.params);
       case 'changes':
-        return this.prepare(step.sql).run(...step.params.map(bindable)).changes;
+        return this.prepare(step.sql).run(...bindable(step.params)).changes;
       case 'insertMany': {
         const conflict = step.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
         const s = this.prepare(
           `INSERT INTO ${step.table} (${step.columns.join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})${conflict}`,
         );
-        for (const r of step.rows) s.run(...r.map(bindable));
+        for (const r of step.rows) s.run(...bindable(r));
         return undefined;
       }
       case 'lock':
@@ -119,8 +134,16 @@ class SqliteDriver implements Driver {
     }
   }
 
-  async run<T>(program: () => Program<T>): Promise<T> {
-    return driveSync(program(), this.exec);
+  async row(sql: string, ...params: unknown[]): Promise<Row | undefined> {
+    return this.readRow(sql, params);
+  }
+
+  async rows(sql: string, ...params: unknown[]): Promise<Row[]> {
+    return this.readRows(sql, params);
+  }
+
+  async changes(sql: string, ...params: unknown[]): Promise<number> {
+    return this.prepare(sql).run(...bindable(params)).changes;
   }
 
   /**
@@ -128,9 +151,9 @@ class SqliteDriver implements Driver {
    * inside one IMMEDIATE transaction, each in its own savepoint (a failing one rolls back alone),
    * so one commit serves many calls. Each still sees everything committed before it.
    */
-  transaction<T>(program: () => Program<T>): Promise<T> {
+  transaction<A extends unknown[], T>(program: ProgramOf<A, T>, ...args: A): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const p = { program, resolve: resolve as (v: never) => void, reject };
+      const p = { program: program as ProgramOf<unknown[], unknown>, args, resolve: resolve as (v: never) => void, reject };
       if (this.pending.push(p) === 1) setImmediate(() => this.flush());
     });
   }
@@ -144,7 +167,7 @@ class SqliteDriver implements Driver {
       this.inTransaction.immediate(() => {
         for (const p of batch) {
           try {
-            outcomes.push({ ok: true, value: this.inTransaction(() => driveSync(p.program(), this.exec)) });
+            outcomes.push({ ok: true, value: this.inTransaction(() => driveSync(p.program(...p.args), this.exec)) });
           } catch (err) {
             outcomes.push({ ok: false, err });
           }

@@ -1,6 +1,6 @@
-import { changes, insertMany, row, rows, type Driver, type Program } from '../sql/program.js';
+import { changes, insertMany, row, type Driver, type Program, type ProgramOf } from '../sql/program.js';
 import { journalFromRow, journalQuery } from '../rows.js';
-import type { CallCount, QuotaAdmission, Store } from '../store.js';
+import type { CallCount, JournalEntry, QuotaAdmission, Store } from '../store.js';
 
 type QuotaArea = Pick<
   Store,
@@ -15,74 +15,86 @@ const JOURNAL_COLUMNS = [
  * A bounded counter: counts one on `counter` for `period` if fewer than `limit` were counted in
  * that period (a new period starts from zero; a limit of 0 admits nothing). One statement, so it is
  * exact under any concurrency on both backends. PostgreSQL's `wxkf_admit_quota` function does the
- * same for the one-round-trip add; the store contract suite checks both against `quota/rules.ts`.
+ * same for the one-round-trip add; the store contract suite holds both to `quota/rules.ts`.
  */
-export function* admit(appid: string, q: QuotaAdmission): Program<boolean> {
-  const counted = yield* row(
-    `INSERT INTO quota_counters (appid, counter, period, used) SELECT ?, ?, ?, 1 WHERE ? > 0
-      ON CONFLICT (appid, counter) DO UPDATE
-      SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
-        period = excluded.period
-      WHERE quota_counters.period <> excluded.period OR quota_counters.used < ?
-      RETURNING used`,
-    appid, q.counter, q.period, q.limit, q.limit,
-  );
-  return counted !== undefined;
+const ADMIT = `INSERT INTO quota_counters (appid, counter, period, used) VALUES (?, ?, ?, 1)
+  ON CONFLICT (appid, counter) DO UPDATE
+  SET used = CASE WHEN quota_counters.period = excluded.period THEN quota_counters.used + 1 ELSE 1 END,
+    period = excluded.period
+  WHERE quota_counters.period <> excluded.period OR quota_counters.used < ?
+  RETURNING used`;
+
+/** Counts one (a program of its own, or the first step of another): no statement at all for a limit below 1. */
+function* admit(appid: string, q: QuotaAdmission): Program<boolean> {
+  return q.limit > 0 && (yield row(ADMIT, appid, q.counter, q.period, q.limit)) !== undefined;
+}
+
+/** The call's count, then the write: the count's outcome and what the write answered (`refused` past the limit). */
+function* counted<A extends unknown[], T>(
+  count: CallCount,
+  refused: T,
+  program: ProgramOf<A, T>,
+  args: A,
+): Program<{ admitted: boolean; out: T }> {
+  const admitted = yield* admit(count.appid, count.admission);
+  return { admitted, out: admitted ? yield* program(...args) : refused };
 }
 
 /**
  * A transaction that counts the call first when given its CallCount (so the call is counted in
- * the write's own round trip), and settles the count once the transaction has committed.
- * Any area's write takes a call's count this one way.
+ * the write's own round trip), and settles the count once the transaction has committed. Any
+ * area's write takes a call's count this one way. `refused` is what it answers past the limit.
  */
-export async function withCount<T>(
+export async function withCount<A extends unknown[], T>(
   d: Driver,
   count: CallCount | undefined,
   refused: T,
-  program: () => Program<T>,
+  program: ProgramOf<A, T>,
+  ...args: A
 ): Promise<T> {
-  if (!count) return d.transaction(program);
-  let admitted = false;
-  const out = await d.transaction(function* () {
-    admitted = yield* admit(count.appid, count.admission);
-    return admitted ? yield* program() : refused;
-  });
+  if (!count) return d.transaction(program, ...args);
+  const { admitted, out } = await d.transaction(counted<A, T>, count, refused, program, args);
   count.settle(admitted);
   return out;
 }
 
+function* clear(appid: string, clearCounter: string, period: number, maxClears: number): Program<boolean> {
+  if (!(yield* admit(appid, { counter: clearCounter, period, limit: maxClears }))) return false;
+  yield changes("DELETE FROM quota_counters WHERE appid = ? AND counter NOT LIKE '#%'", appid);
+  return true;
+}
+
+function* append(entries: readonly JournalEntry[]): Program<void> {
+  if (entries.length > 0) yield insertMany('journal', JOURNAL_COLUMNS, entries.map((e) => JOURNAL_COLUMNS.map((c) => e[c])), true);
+}
+
 /** Quota counters and the request journal. */
 export function quotaArea(d: Driver): QuotaArea {
+  // A transaction: on SQLite it is group-committed with the other writes of this turn.
+  const admitOne = (appid: string, q: QuotaAdmission) => d.transaction(admit, appid, q);
   return {
-    // A transaction: on SQLite it is group-committed with the other writes of this turn.
-    admitQuota: (appid, counter, period, limit) => d.transaction(() => admit(appid, { counter, period, limit })),
+    admitQuota: (appid, counter, period, limit) => admitOne(appid, { counter, period, limit }),
     countCall: async (count) => {
-      const admitted = await d.transaction(() => admit(count.appid, count.admission));
+      const admitted = await admitOne(count.appid, count.admission);
       count.settle(admitted);
       return admitted;
     },
-    quotaUsed: (appid, counter, period) => d.run(function* () {
-      const r = yield* row('SELECT used, period FROM quota_counters WHERE appid = ? AND counter = ?', appid, counter);
+    quotaUsed: async (appid, counter, period) => {
+      const r = await d.row('SELECT used, period FROM quota_counters WHERE appid = ? AND counter = ?', appid, counter);
       return r && Number(r.period) === period ? Number(r.used) : 0;
-    }),
-    clearQuotas: (appid, clearCounter, period, maxClears) => d.transaction(function* () {
-      if (!(yield* admit(appid, { counter: clearCounter, period, limit: maxClears }))) return false;
-      yield* changes("DELETE FROM quota_counters WHERE appid = ? AND counter NOT LIKE '#%'", appid);
-      return true;
-    }),
-
-    appendJournal: (entries) =>
-      d.transaction(() => insertMany('journal', JOURNAL_COLUMNS, entries.map((e) => JOURNAL_COLUMNS.map((c) => e[c])), true)),
-    getJournal: (rid) => d.run(function* () {
-      const r = yield* row('SELECT * FROM journal WHERE rid = ?', rid);
+    },
+    clearQuotas: (appid, clearCounter, period, maxClears) => d.transaction(clear, appid, clearCounter, period, maxClears),
+    appendJournal: (entries) => d.transaction(append, entries),
+    getJournal: async (rid) => {
+      const r = await d.row('SELECT * FROM journal WHERE rid = ?', rid);
       return r ? journalFromRow(r) : undefined;
-    }),
-    listJournal: (filter) => d.run(function* () {
+    },
+    listJournal: async (filter) => {
       const q = journalQuery(filter);
-      return (yield* rows(q.sql, ...q.values)).map(journalFromRow);
-    }),
+      return (await d.rows(q.sql, ...q.values)).map(journalFromRow);
+    },
     pruneJournal: async (beforeMs) => {
-      await d.run(() => changes('DELETE FROM journal WHERE invoke_time < ?', beforeMs));
+      await d.changes('DELETE FROM journal WHERE invoke_time < ?', beforeMs);
     },
   };
 }

@@ -1,55 +1,59 @@
 /**
- * A store operation is written once, as a generator that yields SQL statements and receives their
- * results. A driver runs it: the SQLite driver synchronously (inside one better-sqlite3
- * transaction, so a group commit can hold many), the PostgreSQL driver with one `await` per
- * statement on one connection. The SQL is written once, with `?` placeholders; each driver turns
- * the few dialect differences into its own form (see `Dialect` below and the drivers).
+ * A store operation is written once, in SQL both dialects read (`?` placeholders). One statement
+ * on its own goes straight to the driver (`d.row`, `d.rows`, `d.changes`). Several statements that
+ * must commit together are a program: a generator that yields statements (`row(…)`, `rows(…)`,
+ * `changes(…)`, `insertMany(…)`, `lock(…)`) and receives their results. A driver runs it: the
+ * SQLite driver synchronously (inside one better-sqlite3 transaction, so a group commit can hold
+ * many), the PostgreSQL driver with one `await` per statement on one connection. Each driver
+ * turns the few dialect differences into its own form (see the drivers).
  */
 export type Row = Record<string, unknown>;
 
 export type Step =
   /** One statement; answers its rows (an empty list for one that returns none). */
   | { kind: 'rows'; sql: string; params: readonly unknown[] }
+  /** One statement; answers its first row, or undefined (SQLite stops stepping after it). */
+  | { kind: 'row'; sql: string; params: readonly unknown[] }
   /** One statement; answers the number of rows it changed. */
   | { kind: 'changes'; sql: string; params: readonly unknown[] }
-  /** Many rows into one table in one go (one multi-row INSERT on PostgreSQL). */
+  /** Many rows into one table in one go (one multi-row INSERT on PostgreSQL). Answers nothing. */
   | { kind: 'insertMany'; table: string; columns: readonly string[]; rows: readonly (readonly unknown[])[]; ignoreConflicts: boolean }
   /**
    * Serializes every transaction that takes the same key until it ends (a PostgreSQL advisory
-   * lock); a no-op on SQLite, whose write transactions are serialized already.
+   * lock); a no-op on SQLite, whose write transactions are serialized already. Answers nothing.
    */
   | { kind: 'lock'; key: string };
 
+/**
+ * A program. Its yields answer what the step says (`Row[]`, `Row | undefined`, a count): read
+ * them with the step's own type, e.g. `const r = (yield row(SQL, id)) as Row | undefined`.
+ * (Steps are plain objects and results are cast rather than typed through `yield*`
+ * delegation: a delegating generator per statement cost more than the statement itself.)
+ */
 export type Program<T> = Generator<Step, T, unknown>;
 
-export function* rows(sql: string, ...params: unknown[]): Program<Row[]> {
-  return (yield { kind: 'rows', sql, params }) as Row[];
-}
+/**
+ * How a transaction names its program: a generator function and its arguments. On hot paths it is
+ * a named function of the module, not a `function* () {}` written inline: V8 makes a new
+ * generator function (with its own prototype object) for every inline one it evaluates, which
+ * costs more than the statements it runs.
+ */
+export type ProgramOf<A extends unknown[], T> = (...args: A) => Program<T>;
 
-export function* row(sql: string, ...params: unknown[]): Program<Row | undefined> {
-  return (yield* rows(sql, ...params))[0];
-}
-
-export function* changes(sql: string, ...params: unknown[]): Program<number> {
-  return (yield { kind: 'changes', sql, params }) as number;
-}
-
-export function* insertMany(
+export const rows = (sql: string, ...params: unknown[]): Step => ({ kind: 'rows', sql, params });
+export const row = (sql: string, ...params: unknown[]): Step => ({ kind: 'row', sql, params });
+export const changes = (sql: string, ...params: unknown[]): Step => ({ kind: 'changes', sql, params });
+export const insertMany = (
   table: string,
   columns: readonly string[],
   values: readonly (readonly unknown[])[],
   ignoreConflicts = false,
-): Program<void> {
-  if (values.length > 0) yield { kind: 'insertMany', table, columns, rows: values, ignoreConflicts };
-}
-
-export function* lock(key: string): Program<void> {
-  yield { kind: 'lock', key };
-}
+): Step => ({ kind: 'insertMany', table, columns, rows: values, ignoreConflicts });
+export const lock = (key: string): Step => ({ kind: 'lock', key });
 
 /**
- * What a driver offers the store: how to run a program, and the little the store must know of it.
- * Nothing else of a driver is visible above it.
+ * What a driver offers the store: one statement, a program in one transaction, and the little
+ * the store must know of it. Nothing else of a driver is visible above it.
  */
 export interface Driver {
   readonly kind: 'sqlite' | 'postgres';
@@ -58,18 +62,22 @@ export interface Driver {
    * instead of many): true on PostgreSQL, false on SQLite, where a lookup costs microseconds.
    */
   readonly batchesLookups: boolean;
-  /** Runs a program statement by statement, each committed on its own (reads, single writes). */
-  run<T>(program: () => Program<T>): Promise<T>;
+  /** One statement, committed on its own: its first row. */
+  row(sql: string, ...params: unknown[]): Promise<Row | undefined>;
+  /** One statement, committed on its own: its rows. */
+  rows(sql: string, ...params: unknown[]): Promise<Row[]>;
+  /** One statement, committed on its own: the number of rows it changed. */
+  changes(sql: string, ...params: unknown[]): Promise<number>;
   /**
-   * Runs a program in one write transaction: all of it or nothing. On SQLite the writes of one
-   * event-loop turn share one commit (each in its own savepoint, so a failing one rolls back alone).
+   * Runs a program in one write transaction: all of it or nothing. On SQLite the transactions of
+   * one event-loop turn share one commit (each in its own savepoint, so a failing one rolls back alone).
    */
-  transaction<T>(program: () => Program<T>): Promise<T>;
+  transaction<A extends unknown[], T>(program: ProgramOf<A, T>, ...args: A): Promise<T>;
   /**
-   * Calls a server-side function (PostgreSQL only), one round trip; its SQL text is the driver's
-   * to prepare. Areas use it only where a test proves the function decides as the TS rule does.
+   * Calls a server-side function (PostgreSQL only), one round trip. Areas use it only where a test
+   * proves the function decides as the TS rule does.
    */
-  call(sql: string, params: readonly unknown[]): Promise<Row[]>;
+  call(sql: string, ...params: unknown[]): Promise<Row[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
