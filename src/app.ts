@@ -25,7 +25,7 @@ import { makeRidGenerator } from './wire/rid.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the request log line and the journal record about a WeChat-side call. */
-    wx: { iface?: string; appid?: string; errcode?: number };
+    wx: { iface?: string; appid?: string; errcode?: number; reason?: string };
   }
 }
 
@@ -33,8 +33,13 @@ export interface AppDeps {
   store: Store;
   clock: DeploymentClock;
   random: Random;
-  /** The admin token in plain text, or only its hash (as stored). */
-  adminToken: { plain: string } | { hash: string };
+  /**
+   * The admin token in plain text, or only its hash (as stored), or none yet (every admin call is
+   * 401 until one is set, here or in the store, which the node reads back at least every 500 ms).
+   */
+  adminToken?: { plain: string } | { hash: string };
+  /** false: keep `adminToken` even when the store holds another (the CLI's in-process node). */
+  adminTokenFromStore?: boolean;
   forbiddenWords?: readonly string[];
   /** How often this node reads the deployment clock back from the store (default 500 ms). */
   clockPollMs?: number;
@@ -57,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const kf = new KfService(store, clock, forbiddenWords);
   const component = new ComponentService(store, clock, random, credentials);
   const admin = new AdminService(store, clock, random, credentials, kf, component, forbiddenWords);
+  admin.followStoredToken = deps.adminTokenFromStore ?? true;
   await admin.loadClock();
   const app = Fastify({
     logger: deps.logger ?? false,
@@ -68,7 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     routerOptions: { ignoreTrailingSlash: false },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     // A URL fastify cannot even route is a wrong path to a WeChat caller.
-    frameworkErrors: (err, req, reply) => sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12))),
+    frameworkErrors: (err, req, reply) =>
+      sendWechatError(req, reply, new WxError('INVALID_URL', `the URL cannot be routed: ${err.message}`), makeHint(random.bytes(12))),
   });
   // Another node may move the deployment clock: read it back from the store at least every 500 ms.
   let clockPollFailing = false;
@@ -100,9 +107,9 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    const { appid, iface, errcode } = req.wx;
+    const { appid, iface, errcode, reason } = req.wx;
     const ms = Math.round(reply.elapsedTime * 100) / 100;
-    req.log.info({ appid, interface: iface ?? req.routeOptions.url, errcode, status: reply.statusCode, ms }, 'request');
+    req.log.info({ appid, interface: iface ?? req.routeOptions.url, errcode, reason, status: reply.statusCode, ms }, 'request');
     done();
   });
 
@@ -112,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   // WeChat answers a wrong path with 40066 and a hint (liyiorg/weixin-popular#60).
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/admin/api/')) return reply.code(404).send({ error: 'not found' });
-    return sendWechatError(req, reply, new WxError('INVALID_URL'), makeHint(random.bytes(12)));
+    return sendWechatError(req, reply, new WxError('INVALID_URL', `no WeChat endpoint at ${req.url.split('?')[0]}`), makeHint(random.bytes(12)));
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -148,7 +155,9 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   await app.register(componentRoutes({ ...pipeline, component }));
   await app.register(kfRoutes({ ...pipeline, kf }));
   await app.register(headImageRoutes({ ...pipeline, kf }));
-  const adminTokenHash = 'hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain);
-  await app.register(adminRoutes({ admin, journal, adminTokenHash }), { prefix: '/admin/api' });
+  if (deps.adminToken) {
+    await admin.setAdminTokenHash('hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain), false);
+  }
+  await app.register(adminRoutes({ admin, journal }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials, served };
 }

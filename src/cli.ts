@@ -1,82 +1,68 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { loadConfig, type ConfigFlags } from './platform/config.js';
-import { startServer, type RunningServer } from './serve.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CliError } from './cli/admin-client.js';
+import { registerCommands } from './cli/commands.js';
+import { execCommand, type ExecOptions } from './cli/exec.js';
+import { banner, loadOrFail, serveOptions, start, stopOnSignals } from './cli/serve-command.js';
+import type { ConfigFlags } from './platform/config.js';
 
-function banner(server: RunningServer): string {
-  const { report, url } = server;
-  const lines = [`wxkf listening on ${url} (store: ${server.store.kind})`];
-  if (report.adminTokenGenerated) {
-    lines.push(`admin token (shown once, stored hashed): ${report.adminTokenGenerated}`);
+/** This package's version, from its package.json (found above this file, built or not). */
+function version(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'wxkf') return pkg.version ?? 'unknown';
+    }
   }
-  if (report.demoApp) {
-    const { appid, secret, alias } = report.demoApp;
-    lines.push(
-      '',
-      'demo app (certified Service Account, new customer service enabled):',
-      `  appid:  ${appid}`,
-      `  secret: ${secret}`,
-      `  alias:  ${alias}`,
-      '',
-      'try it:',
-      `  TOKEN=$(curl -s "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
-      `  curl -s -X POST "${url}/customservice/kfaccount/add?access_token=$TOKEN" -d '{"kf_account":"test1@${alias}","nickname":"客服1"}'`,
-      '',
-      'the web console is not part of this version yet; the admin API is at /admin/api/',
-    );
-  }
-  for (const app of report.seed?.apps ?? []) {
-    if (app.secret) lines.push(`seeded app ${app.appid}: secret ${app.secret}`);
-  }
-  return lines.join('\n');
+  return 'unknown';
 }
 
+const VERSION = version();
 const program = new Command()
   .name('wxkf')
-  .description("An open implementation of WeChat's customer-service-account (kf) API");
+  .description("An open implementation of WeChat's customer-service (kf) API, for development and testing")
+  .version(VERSION, '-v, --version')
+  .option('--url <url>', 'a running server, for the commands that talk to one (WXKF_BASE_URL; default http://127.0.0.1:8080)')
+  .option('--admin-token <token>', "the server's admin token (WXKF_ADMIN_TOKEN)")
+  .option('--json', 'print JSON for scripts instead of tables')
+  // Options before a command's name are wxkf's own; after it, the command's.
+  .enablePositionalOptions()
+  .showHelpAfterError()
+  .exitOverride();
 
-program
-  .command('serve')
-  .description('run the server (SQLite file ./wxkf.db by default)')
-  .option('--host <host>', 'address to listen on (WXKF_HOST; default 127.0.0.1)')
-  .option('--port <port>', 'port to listen on (WXKF_PORT; default 8080; 0 picks a free one)')
-  .option('--db <file>', 'SQLite file, or :memory: (WXKF_DB; default ./wxkf.db)')
-  .option('--database-url <url>', 'PostgreSQL instead of SQLite (WXKF_DATABASE_URL)')
-  .option('--admin-token <token>', 'bearer token of the admin API (WXKF_ADMIN_TOKEN; generated at first start if absent)')
-  .option('--seed <file>', 'seed file: apps, platforms and accounts to create if absent')
-  .option('--forbidden-words <file>', 'one word a line, refused in kf nicknames')
-  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (WXKF_LOG_LEVEL; default info)')
-  .action(async (flags: ConfigFlags) => {
-    const loaded = loadConfig(flags, process.env);
-    if (!loaded.ok) {
-      process.stderr.write(`wxkf: ${loaded.problems.join('; ')}\n`);
-      process.exit(2);
-    }
-    let server: RunningServer;
-    try {
-      server = await startServer(loaded.config);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      process.stderr.write(`wxkf: ${(err as Error).message}${typeof code === 'string' ? ` (${code})` : ''}\n`);
-      if (process.env.WXKF_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-      process.exit(1);
-    }
-    process.stdout.write(`${banner(server)}\n`);
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`wxkf: ${signal}, finishing requests in flight\n`);
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`wxkf: ${(err as Error).message}\n`);
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+serveOptions(program.command('serve').description('run the server (SQLite file ./wxkf.db by default)'))
+  .option('--exit-with-parent', 'stop when the process that started wxkf is gone (npm start uses it)')
+  .action(async (flags: ConfigFlags & { exitWithParent?: boolean }) => {
+    const config = loadOrFail(flags);
+    const server = await start(config);
+    process.stdout.write(`${banner(server, config, VERSION)}\n`);
+    stopOnSignals(server, flags.exitWithParent === true);
   });
 
-await program.parseAsync(process.argv);
+program
+  .command('exec')
+  .description('run a command against a server of its own (in memory), with WXKF_BASE_URL and WXKF_ADMIN_TOKEN set; exit with its code')
+  .argument('<command...>', 'the command and its arguments, after --')
+  .option('--db <file>', 'SQLite file instead of memory')
+  .option('--database-url <url>', 'PostgreSQL instead of memory')
+  .option('--seed <file>', 'seed file to apply first (no demo app then)')
+  .option('--admin-token <token>', 'the admin token to use (generated when absent)')
+  .option('--port <port>', 'port (default: a free one)')
+  .option('--log-level <level>', 'the server log level (default warn)')
+  .action(async (command: string[], opts: ExecOptions) => {
+    process.exitCode = await execCommand(command, opts);
+  });
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const code = err instanceof CliError ? err.code : 1;
+  process.stderr.write(`wxkf: ${(err as Error).message}\n`);
+  if (process.env.WXKF_DEBUG && !(err instanceof CliError)) process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(code);
+}

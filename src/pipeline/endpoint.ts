@@ -125,8 +125,10 @@ export function wechatErrorBody(req: FastifyRequest, err: unknown, hint: string 
   if (err instanceof WxError) {
     errcode = err.errcode;
     text = err.text;
+    req.wx.reason = err.reason ?? text;
   } else {
     req.log.error({ err, rid: req.id }, 'unexpected failure answered as -1 system error');
+    req.wx.reason = `unexpected failure: ${(err as Error)?.message ?? String(err)}`;
   }
   req.wx.errcode = errcode;
   return errorBody(errcode, text, req.id, hint);
@@ -140,7 +142,7 @@ export function sendWechatError(req: FastifyRequest, reply: FastifyReply, err: u
 function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   if (isTooLarge(req.body)) {
     reply.header('connection', 'close');
-    throw new WxError('DATA_FORMAT_ERROR');
+    throw new WxError('DATA_FORMAT_ERROR', 'body over 1 MiB, not read');
   }
   return parseJsonObjectBody(Buffer.isBuffer(req.body) ? req.body : undefined);
 }
@@ -149,7 +151,7 @@ function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, 
 async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   // Check 1 (injected faults) is not built yet: docs/coverage.md says what is served.
   if (!ep.methods.includes(req.method as Method)) {
-    throw new WxError(ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET');
+    throw new WxError(ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET', `${req.method} on an endpoint that takes ${ep.methods.join(' or ')}`);
   }
   const query = flatQuery(req.query);
   const needsBody = typeof ep.jsonBody === 'function' ? ep.jsonBody(req.method, query) : ep.jsonBody;
@@ -160,11 +162,17 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     credential = await deps.authenticate(query.access_token);
     app = credential.app;
     req.wx.appid = app.appid;
-    if (ep.allows && !ep.allows(app)) throw new WxError('API_UNAUTHORIZED');
-    if (ep.permissionSets && !deps.permits(credential, ep.permissionSets)) throw new WxError('API_UNAUTHORIZED_TO_COMPONENT');
+    if (ep.allows && !ep.allows(app)) {
+      throw new WxError('API_UNAUTHORIZED', `a${app.certified ? '' : 'n uncertified'} ${app.type.replace('_', ' ')} may not call ${ep.name}`);
+    }
+    if (ep.permissionSets && !deps.permits(credential, ep.permissionSets)) {
+      throw new WxError('API_UNAUTHORIZED_TO_COMPONENT', `the platform's authorization grants none of the permission sets ${ep.permissionSets.join(', ')}`);
+    }
   } else if (ep.caller === 'app_secret') {
     if (needsBody) body = readJsonBody(req, reply);
     const from = body ?? query;
+    // The journal files the call under the appid it names, refused or not (a token problem is found by app).
+    if (typeof from.appid === 'string' && from.appid !== '') req.wx.appid = from.appid;
     app = await deps.checkAppSecret({ grant_type: from.grant_type, appid: from.appid, secret: from.secret }, req.ip);
     req.wx.appid = app.appid;
   }
@@ -215,6 +223,7 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: PipelineDeps,
       response: journalBytes(payload),
       client_ip: req.ip,
       errcode: req.wx.errcode ?? -1,
+      reason: req.wx.reason ?? null,
     });
     return reply;
   };

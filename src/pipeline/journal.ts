@@ -63,6 +63,8 @@ export type JournalRecord = Omit<JournalEntry, 'request_body' | 'response_body'>
  */
 export class Journal {
   private buffer: JournalRecord[] = [];
+  /** Batches handed to the store whose insert has not committed yet. */
+  private readonly writing = new Set<JournalRecord[]>();
   private timer: NodeJS.Timeout | undefined;
   private flushes = 0;
   /**
@@ -93,6 +95,9 @@ export class Journal {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return;
+    // A batch being written stays visible to lookups until its insert has committed: a request is
+    // findable from the moment it is answered, on this node.
+    this.writing.add(batch);
     try {
       await this.store.appendJournal(batch.map((r) => this.written(r)));
       if (++this.flushes % 100 === 0) await this.store.pruneJournal(this.clock.now() - JOURNAL_RETENTION_MS);
@@ -104,15 +109,17 @@ export class Journal {
         this.timer = setTimeout(() => void this.flush(), 1000);
         this.timer.unref();
       }
+    } finally {
+      this.writing.delete(batch);
     }
   }
 
   /** openapi/rid/get: 76002 malformed, 76001 unknown or older than 7 days, 76003 another app's. */
   async lookup(app: AppRecord, rid: unknown): Promise<RidAnswer> {
-    if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WxError('RID_ERROR');
+    if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WxError('RID_ERROR', 'rid is not of the form xxxxxxxx-xxxxxxxx-xxxxxxxx');
     const entry = this.buffered(rid) ?? (await this.store.getJournal(rid));
-    if (!entry || entry.invoke_time <= this.clock.now() - JOURNAL_RETENTION_MS) throw new WxError('RID_NOT_FOUND');
-    if (entry.appid !== app.appid) throw new WxError('RID_NO_PERMISSION');
+    if (!entry || entry.invoke_time <= this.clock.now() - JOURNAL_RETENTION_MS) throw new WxError('RID_NOT_FOUND', 'no request with this rid in the last 7 days');
+    if (entry.appid !== app.appid) throw new WxError('RID_NO_PERMISSION', `the request was made by ${entry.appid ?? 'no app'}, not ${app.appid}`);
     return {
       invoke_time: Math.floor(entry.invoke_time / 1000),
       cost_in_ms: entry.cost_ms,
@@ -126,6 +133,7 @@ export class Journal {
   /** Forgets what is not written yet (a reset of the deployment). */
   discard(): void {
     this.buffer = [];
+    this.writing.clear();
   }
 
   /** The operator's view (admin API): this node's buffer written out first; times in Unix seconds. */
@@ -140,7 +148,8 @@ export class Journal {
   }
 
   private buffered(rid: string): JournalEntry | undefined {
-    const record = this.buffer.find((e) => e.rid === rid);
+    let record = this.buffer.find((e) => e.rid === rid);
+    for (const batch of this.writing) record ??= batch.find((e) => e.rid === rid);
     return record ? this.written(record) : undefined;
   }
 

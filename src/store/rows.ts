@@ -146,6 +146,7 @@ export function journalFromRow(r: Row): JournalEntry {
     response_body: r.response_body as string,
     client_ip: r.client_ip as string,
     errcode: Number(r.errcode),
+    reason: strOrNull(r.reason),
   };
 }
 

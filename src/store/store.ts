@@ -202,6 +202,8 @@ export interface JournalEntry {
   response_body: string;
   client_ip: string;
   errcode: number;
+  /** Why the call was refused, in plain words (null for a success): never on the wire. */
+  reason: string | null;
 }
 
 export interface JournalFilter {
@@ -245,6 +247,8 @@ export interface Store {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** What the store holds, for the start banner. */
+  stats(): Promise<{ apps: number; kf_accounts: number }>;
   /** Removes every app, token, account and platform; meta survives (admin token, clock). */
   reset(): Promise<void>;
 

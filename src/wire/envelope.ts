@@ -10,12 +10,17 @@ export interface ErrorBody {
   errmsg: string;
 }
 
-/** A WeChat error raised anywhere in a request; the HTTP layer renders it with the request's rid. */
+/**
+ * A WeChat error raised anywhere in a request; the HTTP layer renders it with the request's rid.
+ * `reason` says in plain words why the call was refused: never on the wire (WeChat's answer stays
+ * its opaque text), but in the journal entry and the request's log line.
+ */
 export class WxError extends Error {
   readonly errcode: number;
   readonly text: string;
   constructor(
     readonly errName: ErrName,
+    readonly reason?: string,
     params: Record<string, string> = {},
   ) {
     const entry = ERR[errName];
@@ -64,21 +69,23 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  * that is not UTF-8 (RFC 8259): its bytes are never stored as replacement characters.
  */
 export function parseJsonObjectBody(raw: Uint8Array | undefined): Record<string, unknown> {
-  if (raw === undefined || raw.length === 0) throw new WxError('EMPTY_POST_DATA');
+  if (raw === undefined || raw.length === 0) throw new WxError('EMPTY_POST_DATA', 'the body is empty');
   let text: string;
   let value: unknown;
   try {
     text = STRICT_UTF8.decode(raw);
   } catch {
-    throw new WxError('DATA_FORMAT_ERROR');
+    throw new WxError('DATA_FORMAT_ERROR', 'the body is not UTF-8');
   }
-  if (text.trim() === '') throw new WxError('EMPTY_POST_DATA');
+  if (text.trim() === '') throw new WxError('EMPTY_POST_DATA', 'the body is only white space');
   try {
     value = JSON.parse(text);
-  } catch {
-    throw new WxError('DATA_FORMAT_ERROR');
+  } catch (err) {
+    throw new WxError('DATA_FORMAT_ERROR', `the body is not JSON: ${(err as Error).message}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new WxError('DATA_FORMAT_ERROR');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new WxError('DATA_FORMAT_ERROR', `the body is JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}, not an object`);
+  }
   return value as Record<string, unknown>;
 }
 

@@ -11,7 +11,7 @@ export async function stillWorks(store: Store): Promise<void> {
   const r = await store.addKfAccount('wx00000000000000aa', { kf_account: 'a@alias_1', prefix: 'a', nickname: 'N', now: 2 }, addRule(100));
   expect(r).toEqual({ result: 'added', kf_id: 1001 });
   expect(await store.admitQuota('wx00000000000000aa', 'c', 1, 1)).toBe(true);
-  await store.appendJournal([{ rid: 'r', appid: null, cgi_path: '/x', invoke_time: 1, cost_ms: 0, request_url: '', request_body: '', response_body: '', client_ip: '', errcode: 0 }]);
+  await store.appendJournal([{ rid: 'r', appid: null, cgi_path: '/x', invoke_time: 1, cost_ms: 0, request_url: '', request_body: '', response_body: '', client_ip: '', errcode: 0, reason: null }]);
   expect((await store.getJournal('r'))?.cgi_path).toBe('/x');
 }
 

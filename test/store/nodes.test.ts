@@ -54,7 +54,8 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
     // A second start finds the store initialised: no new demo app, no new admin token.
     const again = await serve(storeArgs('demo.db'));
     expect(again.output()).not.toContain('demo app');
-    expect(again.output()).not.toContain('admin token');
+    expect(again.output()).not.toContain('admin token (shown once');
+    expect(again.output()).toContain('wxkf admin-token --rotate');
     const apps = await call(again.url, '/admin/api/apps', { headers: { authorization: `Bearer ${adminToken}` } });
     expect((apps.json.apps as unknown[]).length).toBe(1);
   });

@@ -12,8 +12,7 @@ import type { AppFields, AppInput, SeedDocument } from './validate.js';
 export interface AdminDeps {
   admin: AdminService;
   journal: Journal;
-  /** SHA-256 of the admin token, hex. */
-  adminTokenHash: string;
+
 }
 
 /** The admin API speaks Unix seconds (operator.md); records keep milliseconds. */
@@ -55,7 +54,8 @@ export function adminRoutes(deps: AdminDeps) {
       return r.ok ? { value: r.value } : { error: new AdminError(400, r.errors.join('; ')) };
     });
     app.addHook('onRequest', async (req, reply) => {
-      if (!authorized(req.headers.authorization, deps.adminTokenHash)) {
+      const expected = admin.adminTokenHash();
+      if (expected === undefined || !authorized(req.headers.authorization, expected)) {
         return reply.code(401).send({ error: 'unauthorized: send Authorization: Bearer <admin token>' });
       }
     });

@@ -20,6 +20,8 @@ export class AdminError extends Error {
 }
 
 export const CLOCK_META_KEY = 'clock';
+/** SHA-256 of the admin token, hex: the store keeps only this. */
+export const ADMIN_TOKEN_META_KEY = 'admin_token_sha256';
 
 export interface ClockView {
   now: number;
@@ -49,10 +51,29 @@ export class AdminService {
     private readonly forbiddenWords: readonly string[],
   ) {}
 
-  /** Loads the deployment clock's state from the store into this node. */
+  /** The admin token's hash this node accepts (undefined: none yet, every admin call is 401). */
+  private tokenHash: string | undefined;
+  /** Whether the stored admin token replaces this node's (false: an in-process node of the CLI keeps its own). */
+  followStoredToken = true;
+
+  adminTokenHash(): string | undefined {
+    return this.tokenHash;
+  }
+
+  /** Sets the admin token; `store` also writes it, for every node (and the next start) to read. */
+  async setAdminTokenHash(hash: string, store = true): Promise<void> {
+    if (store) await this.store.setMeta(ADMIN_TOKEN_META_KEY, hash);
+    this.tokenHash = hash;
+  }
+
+  /**
+   * Loads the deployment's shared state into this node: the clock and the admin token (a token
+   * rotated on the store, by another node or `wxkf admin-token --rotate`, is taken up here).
+   */
   async loadClock(): Promise<void> {
-    const raw = await this.store.getMeta(CLOCK_META_KEY);
+    const [raw, hash] = await Promise.all([this.store.getMeta(CLOCK_META_KEY), this.store.getMeta(ADMIN_TOKEN_META_KEY)]);
     if (raw) this.clock.apply(JSON.parse(raw) as ClockState);
+    if (hash && this.followStoredToken) this.tokenHash = hash;
   }
 
   clockView(): ClockView {
@@ -82,8 +103,10 @@ export class AdminService {
     return this.clockView();
   }
 
+  /** All state gone and the clock back to real time; the admin token stays (operator.md). */
   async reset(): Promise<void> {
     await this.store.reset();
+    await this.moveClock({ real: true });
   }
 
   newSecret(): string {

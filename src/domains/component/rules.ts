@@ -1,4 +1,4 @@
-import { given, type Check } from '../../wire/check.js';
+import { fail, given, type Check } from '../../wire/check.js';
 import type { ErrName } from '../../wire/errcodes.js';
 import type { ComponentPlatformRecord } from '../../store/store.js';
 
@@ -9,17 +9,28 @@ export const AUTH_CODE_TTL_MS = 3600_000;
 
 /** api_component_token's body: 41002, 41004, then 47001 for a missing ticket. */
 export function checkComponentTokenRequest(body: Record<string, unknown>): Check<{ appid: string; secret: string; ticket: string }> {
-  if (!given(body.component_appid)) return { ok: false, err: 'APPID_MISSING' };
-  if (!given(body.component_appsecret)) return { ok: false, err: 'APPSECRET_MISSING' };
-  if (!given(body.component_verify_ticket)) return { ok: false, err: 'DATA_FORMAT_ERROR' };
+  if (!given(body.component_appid)) return fail('APPID_MISSING', 'no component_appid');
+  if (!given(body.component_appsecret)) return fail('APPSECRET_MISSING', 'no component_appsecret');
+  if (!given(body.component_verify_ticket)) return fail('DATA_FORMAT_ERROR', 'no component_verify_ticket');
   return { ok: true, value: { appid: body.component_appid, secret: body.component_appsecret, ticket: body.component_verify_ticket } };
 }
 
 /** 61006 when the ticket is not the platform's current one, 61005 when the current one is past its 12 hours. */
-export function ticketStatus(p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>, ticket: string, now: number): ErrName | null {
-  if (!p.ticket || p.ticket !== ticket) return 'COMPONENT_TICKET_INVALID';
-  if (p.ticket_at === null || p.ticket_at === undefined || now >= p.ticket_at + TICKET_TTL_MS) return 'COMPONENT_TICKET_EXPIRED';
+export function ticketRefusal(
+  p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>,
+  ticket: string,
+  now: number,
+): { err: ErrName; why: string } | null {
+  if (!p.ticket) return { err: 'COMPONENT_TICKET_INVALID', why: 'no component_verify_ticket was pushed to this platform' };
+  if (p.ticket !== ticket) return { err: 'COMPONENT_TICKET_INVALID', why: 'component_verify_ticket is not the one last pushed' };
+  if (p.ticket_at === null || p.ticket_at === undefined || now >= p.ticket_at + TICKET_TTL_MS) {
+    return { err: 'COMPONENT_TICKET_EXPIRED', why: 'the last pushed ticket is over 12 hours old' };
+  }
   return null;
+}
+
+export function ticketStatus(p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>, ticket: string, now: number): ErrName | null {
+  return ticketRefusal(p, ticket, now)?.err ?? null;
 }
 
 /** `func_info` as api_query_auth answers it. */

@@ -12,15 +12,25 @@ export const STABLE_RENEW_WINDOW_MS = 300_000;
 export const FORCE_REFRESH_PER_DAY = 20;
 export const FORCE_REFRESH_MIN_GAP_MS = 30_000;
 
-/** Checks 4 and 5 of wire.md: supersession (and revocation) wins over expiry. */
-export function tokenStatus(
-  token: Pick<TokenRecord, 'superseded_at' | 'expires_at'> & { revoked_at?: number | null } | undefined,
-  now: number,
-): ErrName | null {
-  if (!token || (token.revoked_at != null && now >= token.revoked_at)) return 'INVALID_CREDENTIAL';
-  if (token.superseded_at !== null && now >= token.superseded_at + SUPERSEDE_GRACE_MS) return 'INVALID_CREDENTIAL';
-  if (now >= token.expires_at) return 'ACCESS_TOKEN_EXPIRED';
+type TokenTimes = Pick<TokenRecord, 'superseded_at' | 'expires_at'> & { revoked_at?: number | null };
+export type Refusal = { err: ErrName; why: string };
+
+const seconds = (ms: number) => `${Math.floor(ms / 1000)} s`;
+
+/** Checks 4 and 5 of wire.md, with the reason: supersession (and revocation) wins over expiry. */
+export function tokenRefusal(token: TokenTimes | undefined, now: number): Refusal | null {
+  if (!token) return { err: 'INVALID_CREDENTIAL', why: 'unknown access_token' };
+  if (token.revoked_at != null && now >= token.revoked_at) return { err: 'INVALID_CREDENTIAL', why: 'the token was revoked' };
+  if (token.superseded_at !== null && now >= token.superseded_at + SUPERSEDE_GRACE_MS) {
+    return { err: 'INVALID_CREDENTIAL', why: `a newer token was issued ${seconds(now - token.superseded_at)} ago (the old one works 300 s)` };
+  }
+  if (now >= token.expires_at) return { err: 'ACCESS_TOKEN_EXPIRED', why: `the token expired ${seconds(now - token.expires_at)} ago` };
   return null;
+}
+
+/** Checks 4 and 5 of wire.md: supersession (and revocation) wins over expiry. */
+export function tokenStatus(token: TokenTimes | undefined, now: number): ErrName | null {
+  return tokenRefusal(token, now)?.err ?? null;
 }
 
 /**
@@ -28,8 +38,15 @@ export function tokenStatus(
  * authorization of the app answers 40001 at once (component.md).
  */
 export function credentialStatus(c: Credential | undefined, now: number): ErrName | null {
-  if (c && c.token.family === 'authorizer' && c.funcscope === null) return 'INVALID_CREDENTIAL';
-  return tokenStatus(c?.token, now);
+  return credentialRefusal(c, now)?.err ?? null;
+}
+
+/** credentialStatus with the reason in plain words. */
+export function credentialRefusal(c: Credential | undefined, now: number): Refusal | null {
+  if (c && c.token.family === 'authorizer' && c.funcscope === null) {
+    return { err: 'INVALID_CREDENTIAL', why: `platform ${c.token.component_appid} no longer holds ${c.app.appid}'s authorization` };
+  }
+  return tokenRefusal(c?.token, now);
 }
 
 /** Check 7: an authorizer token needs one of the endpoint's permission sets; an app's own token always passes. */
@@ -46,9 +63,9 @@ export interface TokenRequest {
 
 /** Checks 1–3 of the token endpoints, before the app is looked up. */
 export function checkTokenRequest(req: TokenRequest): Check<{ appid: string; secret: string }> {
-  if (req.grant_type !== 'client_credential') return fail('INVALID_GRANT_TYPE');
-  if (!given(req.appid)) return fail('APPID_MISSING');
-  if (!given(req.secret)) return fail('APPSECRET_MISSING');
+  if (req.grant_type !== 'client_credential') return fail('INVALID_GRANT_TYPE', 'grant_type must be client_credential');
+  if (!given(req.appid)) return fail('APPID_MISSING', 'no appid');
+  if (!given(req.secret)) return fail('APPSECRET_MISSING', 'no secret');
   return ok({ appid: req.appid, secret: req.secret });
 }
 

@@ -4,7 +4,7 @@ import type { AppRecord, Credential, Store, TokenRecord, TokenFamily } from '../
 import { given } from '../../wire/check.js';
 import { WxError } from '../../wire/envelope.js';
 import {
-  TOKEN_TTL_MS, checkTokenRequest, credentialStatus, decideStable, expiresIn, ipAllowed, plainIp, type TokenRequest,
+  TOKEN_TTL_MS, checkTokenRequest, credentialRefusal, decideStable, expiresIn, ipAllowed, plainIp, type TokenRequest,
 } from './rules.js';
 import { deriveStableToken, hashToken, newAccessToken, newStableNonce, secretsEqual } from './tokens.js';
 
@@ -25,32 +25,34 @@ export class CredentialsService {
 
   /** Checks 3–5 of wire.md for an `access_token` query value. */
   async authenticate(accessToken: unknown): Promise<Credential> {
-    if (!given(accessToken)) throw new WxError('ACCESS_TOKEN_MISSING');
+    if (!given(accessToken)) throw new WxError('ACCESS_TOKEN_MISSING', 'no access_token in the query');
     const found = await this.store.findCredential(hashToken(accessToken));
-    const err = credentialStatus(found, this.clock.now());
-    if (err !== null || !found) throw new WxError(err ?? 'INVALID_CREDENTIAL');
+    const err = credentialRefusal(found, this.clock.now());
+    if (err !== null || !found) throw new WxError(err?.err ?? 'INVALID_CREDENTIAL', err?.why ?? 'unknown access_token');
     return found;
   }
 
   /** Checks 1–7 of credentials.md, shared by both token endpoints: the app whose secret the request gives. */
   async checkAppSecret(req: TokenRequest, ip: string): Promise<AppRecord> {
     const checked = checkTokenRequest(req);
-    if (!checked.ok) throw new WxError(checked.err);
+    if (!checked.ok) throw new WxError(checked.err, checked.why);
     const app = await this.store.getApp(checked.value.appid);
-    if (!app) throw new WxError('INVALID_APPID');
-    if (!secretsEqual(app.secret, checked.value.secret)) throw new WxError('INVALID_APPSECRET');
-    if (app.secret_frozen) throw new WxError('APPSECRET_FROZEN');
-    if (!ipAllowed(app, ip)) throw new WxError('IP_NOT_IN_WHITELIST', { ip: plainIp(ip) });
+    if (!app) throw new WxError('INVALID_APPID', `no app ${checked.value.appid}`);
+    if (!secretsEqual(app.secret, checked.value.secret)) throw new WxError('INVALID_APPSECRET', `secret is not ${app.appid}'s`);
+    if (app.secret_frozen) throw new WxError('APPSECRET_FROZEN', `${app.appid}'s secret is frozen`);
+    if (!ipAllowed(app, ip)) {
+      throw new WxError('IP_NOT_IN_WHITELIST', `${plainIp(ip)} is not on ${app.appid}'s IP whitelist`, { ip: plainIp(ip) });
+    }
     return app;
   }
 
   /** clear_quota/v2: 41002, 41004, 40013, 40125 (no grant type, no whitelist). */
   async checkSecretOnly(appid: unknown, secret: unknown): Promise<AppRecord> {
-    if (!given(appid)) throw new WxError('APPID_MISSING');
-    if (!given(secret)) throw new WxError('APPSECRET_MISSING');
+    if (!given(appid)) throw new WxError('APPID_MISSING', 'no appid in the query or body');
+    if (!given(secret)) throw new WxError('APPSECRET_MISSING', 'no appsecret in the query or body');
     const app = await this.store.getApp(appid);
-    if (!app) throw new WxError('INVALID_APPID');
-    if (!secretsEqual(app.secret, secret)) throw new WxError('INVALID_APPSECRET');
+    if (!app) throw new WxError('INVALID_APPID', `no app ${appid}`);
+    if (!secretsEqual(app.secret, secret)) throw new WxError('INVALID_APPSECRET', `appsecret is not ${app.appid}'s`);
     return app;
   }
 

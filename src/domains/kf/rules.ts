@@ -1,4 +1,4 @@
-import type { Check } from '../../wire/check.js';
+import { fail, type Check } from '../../wire/check.js';
 import type { ErrName } from '../../wire/errcodes.js';
 import type { AddRule, AddState, AnswerState, AppRecord, InvitationAnswer, InviteState, KfAccountRecord } from '../../store/store.js';
 
@@ -42,16 +42,20 @@ export function mayManageWorkers(app: Pick<AppRecord, 'type' | 'certified'>): bo
  * so that `u7@alias` and `u7@gh_…` name the same account.
  */
 export function parseKfAccount(value: unknown, app: Pick<AppRecord, 'alias' | 'original_id'>): Check<string> {
-  const bad: Check<string> = { ok: false, err: 'KF_ACCOUNT_ILLEGAL' };
-  if (typeof value !== 'string' || [...value].length > KF_ACCOUNT_MAX_LENGTH) return bad;
+  const bad = (why: string) => fail('KF_ACCOUNT_ILLEGAL', why);
+  if (value === undefined) return bad('no kf_account');
+  if (typeof value !== 'string') return bad(`kf_account is a ${value === null ? 'null' : typeof value}, not a string`);
+  const length = [...value].length;
+  if (length > KF_ACCOUNT_MAX_LENGTH) return bad(`kf_account has ${length} characters, at most ${KF_ACCOUNT_MAX_LENGTH}`);
   const at = value.indexOf('@');
-  if (at < 0) return bad;
+  if (at < 0) return bad('kf_account has no @: it is PREFIX@SUFFIX');
   const prefix = value.slice(0, at);
   const suffix = value.slice(at + 1).toLowerCase();
-  if (!PREFIX.test(prefix)) return bad;
+  if (!PREFIX.test(prefix)) return bad(`PREFIX ${JSON.stringify(prefix)} must be 1-10 of A-Za-z0-9_`);
   // An app with neither a WeChat ID nor an original ID can add no account ("You must set a WeChat number").
   const suffixes = [app.alias, app.original_id].filter((s) => s !== '').map((s) => s.toLowerCase());
-  if (!suffixes.includes(suffix)) return bad;
+  if (suffixes.length === 0) return bad('the app has neither a WeChat ID (alias) nor an original ID to use as SUFFIX');
+  if (!suffixes.includes(suffix)) return bad(`suffix must be ${suffixes.map((s) => `@${s}`).join(' or ')}, not @${suffix}`);
   return { ok: true, value: prefix.toLowerCase() };
 }
 
@@ -64,14 +68,19 @@ const FORBIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/u;
  * surrogates, and none of the forbidden words (lower-cased; case-insensitive substring match).
  */
 export function checkNickname(value: unknown, forbiddenWords: readonly string[]): Check<string> {
-  const bad: Check<string> = { ok: false, err: 'KF_NICKNAME_ILLEGAL' };
-  if (typeof value !== 'string') return bad;
+  const bad = (why: string) => fail('KF_NICKNAME_ILLEGAL', why);
+  if (value === undefined) return bad('no nickname');
+  if (typeof value !== 'string') return bad(`nickname is a ${value === null ? 'null' : typeof value}, not a string`);
   const length = [...value].length;
-  if (length < 1 || length > NICKNAME_MAX_CODE_POINTS) return bad;
-  if (ONLY_WHITE_SPACE.test(value) || FORBIDDEN_CHARACTERS.test(value)) return bad;
+  if (length < 1) return bad('nickname is empty');
+  if (length > NICKNAME_MAX_CODE_POINTS) return bad(`nickname has ${length} characters, at most ${NICKNAME_MAX_CODE_POINTS}`);
+  if (ONLY_WHITE_SPACE.test(value)) return bad('nickname is only white space');
+  const control = FORBIDDEN_CHARACTERS.exec(value);
+  if (control) return bad(`nickname has a control or format character (U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`);
   if (forbiddenWords.length > 0) {
     const lower = value.toLowerCase();
-    if (forbiddenWords.some((w) => lower.includes(w))) return bad;
+    const word = forbiddenWords.find((w) => lower.includes(w));
+    if (word !== undefined) return bad(`nickname has the forbidden word ${JSON.stringify(word)}`);
   }
   return { ok: true, value };
 }
@@ -116,12 +125,19 @@ export const INVITATION_TTL_S = 7 * 86_400;
  * 65410 the worker is bound to 5 accounts already.
  */
 export function decideInvitation(s: InviteState, nowSeconds: number): ErrName | null {
-  if (!s.account) return 'KF_ACCOUNT_NOT_FOUND';
-  if (s.account.kf_wx) return 'KF_ACCOUNT_BOUND';
-  if (isWaiting(s.account, nowSeconds)) return 'KF_INVITATION_EXISTS';
-  if (s.workerBoundHere) return 'KF_WORKER_ALREADY';
-  if (s.otherInvitations.some((a) => isWaiting(a, nowSeconds))) return 'KF_ALREADY_INVITED';
-  if (s.workerBindings >= MAX_WORKER_BINDINGS) return 'KF_WORKER_BOUND_TOO_MANY';
+  return invitationRefusal(s, nowSeconds)?.err ?? null;
+}
+
+/** decideInvitation with the reason in plain words. */
+export function invitationRefusal(s: InviteState, nowSeconds: number): { err: ErrName; why: string } | null {
+  if (!s.account) return { err: 'KF_ACCOUNT_NOT_FOUND', why: 'the account was deleted meanwhile' };
+  if (s.account.kf_wx) return { err: 'KF_ACCOUNT_BOUND', why: `the account is bound to ${s.account.kf_wx} already` };
+  if (isWaiting(s.account, nowSeconds)) return { err: 'KF_INVITATION_EXISTS', why: `the account has a waiting invitation to ${s.account.invite_wx}` };
+  if (s.workerBoundHere) return { err: 'KF_WORKER_ALREADY', why: "the worker is bound to another of this app's accounts" };
+  if (s.otherInvitations.some((a) => isWaiting(a, nowSeconds))) {
+    return { err: 'KF_ALREADY_INVITED', why: "the worker has a waiting invitation on another of this app's accounts" };
+  }
+  if (s.workerBindings >= MAX_WORKER_BINDINGS) return { err: 'KF_WORKER_BOUND_TOO_MANY', why: `the worker is bound to ${MAX_WORKER_BINDINGS} accounts already` };
   return null;
 }
 

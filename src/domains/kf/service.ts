@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { AppRecord, CallCount, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
 import { WxError, encodeBody } from '../../wire/envelope.js';
 import {
-  HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ADD_RULE, checkNickname, decideAnswer, decideInvitation, isWechatId,
+  HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ACCOUNT_LIMIT, KF_ADD_RULE, checkNickname, decideAnswer, invitationRefusal, isWechatId,
   kfListItem, kfOnlineItems, parseKfAccount, sniffImage, type KfListItem, type KfOnlineItem,
 } from './rules.js';
 
@@ -29,13 +29,13 @@ export class KfService {
   ) {}
 
   private enabled(app: AppRecord): void {
-    if (!app.kf_enabled) throw new WxError('KF_NOT_ENABLED');
+    if (!app.kf_enabled) throw new WxError('KF_NOT_ENABLED', `${app.appid} has not enabled new customer service (kf_enabled is false)`);
   }
 
   /** 65404 for a malformed kf_account, else its PREFIX. */
   private prefixOf(app: AppRecord, kfAccount: unknown): string {
     const prefix = parseKfAccount(kfAccount, app);
-    if (!prefix.ok) throw new WxError(prefix.err);
+    if (!prefix.ok) throw new WxError(prefix.err, prefix.why);
     return prefix.value;
   }
 
@@ -43,13 +43,13 @@ export class KfService {
   private async existing(app: AppRecord, kfAccount: unknown): Promise<{ account: KfAccountRecord; prefix: string }> {
     const prefix = this.prefixOf(app, kfAccount);
     const account = await this.store.getKfAccount(app.appid, prefix);
-    if (!account) throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    if (!account) throw new WxError('KF_ACCOUNT_NOT_FOUND', `${app.appid} has no account ${String(kfAccount)}`);
     return { account, prefix };
   }
 
   private nickname(value: unknown): string {
     const nickname = checkNickname(value, this.forbiddenWords);
-    if (!nickname.ok) throw new WxError(nickname.err);
+    if (!nickname.ok) throw new WxError(nickname.err, nickname.why);
     return nickname.value;
   }
 
@@ -67,9 +67,10 @@ export class KfService {
       KF_ADD_RULE,
       count,
     );
-    if (result.result === 'quota') throw new WxError('DAILY_QUOTA_REACHED');
-    if (result.result === 'exists') throw new WxError('KF_ACCOUNT_EXISTS');
-    if (result.result === 'limit') throw new WxError('KF_ACCOUNT_LIMIT');
+    // The pipeline answers a refused count (45009) whatever is thrown here.
+    if (result.result === 'quota') throw new WxError('DAILY_QUOTA_REACHED', 'daily quota used up');
+    if (result.result === 'exists') throw new WxError('KF_ACCOUNT_EXISTS', `${app.appid} has an account with PREFIX ${prefix} already (PREFIX ignores case)`);
+    if (result.result === 'limit') throw new WxError('KF_ACCOUNT_LIMIT', `${app.appid} has ${KF_ACCOUNT_LIMIT} accounts, the most an app may have`);
   }
 
   /** update: 65400, 65404, 65401, 65403; changes kf_nick only. */
@@ -78,7 +79,7 @@ export class KfService {
     const { prefix } = await this.existing(app, body.kf_account);
     const nickname = this.nickname(body.nickname);
     if (!(await this.store.updateKfNick(app.appid, prefix, nickname, this.clock.now()))) {
-      throw new WxError('KF_ACCOUNT_NOT_FOUND');
+      throw new WxError('KF_ACCOUNT_NOT_FOUND', 'the account was deleted meanwhile');
     }
   }
 
@@ -86,7 +87,7 @@ export class KfService {
   async del(app: AppRecord, kfAccount: unknown): Promise<void> {
     this.enabled(app);
     const prefix = this.prefixOf(app, kfAccount);
-    if (!(await this.store.deleteKfAccount(app.appid, prefix))) throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    if (!(await this.store.deleteKfAccount(app.appid, prefix))) throw new WxError('KF_ACCOUNT_NOT_FOUND', `${app.appid} has no account ${String(kfAccount)}`);
   }
 
   /**
@@ -102,16 +103,16 @@ export class KfService {
     this.enabled(app);
     const prefix = parseKfAccount(kfAccount, app);
     const account = prefix.ok ? await this.store.getKfAccount(app.appid, prefix.value) : undefined;
-    if (!prefix.ok || !account) throw new WxError('KF_ACCOUNT_NOT_FOUND');
+    if (!prefix.ok || !account) throw new WxError('KF_ACCOUNT_NOT_FOUND', prefix.ok ? `${app.appid} has no account ${String(kfAccount)}` : prefix.why);
     const media = await readMedia();
-    if (media === 'missing') throw new WxError('MEDIA_DATA_MISSING');
-    if (media === 'too_large' || media.bytes.length > HEADIMG_MAX_BYTES) throw new WxError('INVALID_IMAGE_SIZE');
+    if (media === 'missing') throw new WxError('MEDIA_DATA_MISSING', 'no multipart file field media (or it is empty)');
+    if (media === 'too_large' || media.bytes.length > HEADIMG_MAX_BYTES) throw new WxError('INVALID_IMAGE_SIZE', 'media is over 5 MB');
     const contentType = sniffImage(media.bytes);
-    if (!contentType) throw new WxError('INVALID_FILE_TYPE');
+    if (!contentType) throw new WxError('INVALID_FILE_TYPE', 'media is neither JPEG nor PNG (judged by its first bytes)');
     const now = this.clock.now();
     const image: HeadImage = { content_type: contentType, bytes: media.bytes, updated_at: now };
     if (!(await this.store.setKfHeadImage(app.appid, prefix.value, image, (kfId) => url(kfId, now)))) {
-      throw new WxError('KF_ACCOUNT_NOT_FOUND');
+      throw new WxError('KF_ACCOUNT_NOT_FOUND', 'the account was deleted meanwhile');
     }
   }
 
@@ -123,16 +124,16 @@ export class KfService {
   async invite(app: AppRecord, body: Record<string, unknown>): Promise<void> {
     this.enabled(app);
     const { prefix } = await this.existing(app, body.kf_account);
-    if (!isWechatId(body.invite_wx)) throw new WxError('KF_WECHAT_ACCOUNT_INVALID');
+    if (!isWechatId(body.invite_wx)) throw new WxError('KF_WECHAT_ACCOUNT_INVALID', 'invite_wx must be a WeChat ID: 6-20 of A-Za-z0-9_-, starting with a letter');
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
     const refusal = await this.store.inviteWorker(
       app.appid,
       prefix,
       { invite_wx: body.invite_wx, invite_expire_time: now + INVITATION_TTL_S, now: nowMs },
-      (state) => decideInvitation(state, now),
+      (state) => invitationRefusal(state, now),
     );
-    if (refusal !== null) throw new WxError(refusal);
+    if (refusal !== null) throw new WxError(refusal.err, refusal.why);
   }
 
   /**

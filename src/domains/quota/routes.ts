@@ -17,8 +17,8 @@ export function quotaRoutes(deps: PipelineDeps & { quota: QuotaService; credenti
   return async function routes(app: FastifyInstance): Promise<void> {
     registerWechatEndpoint(app, deps, withToken('/cgi-bin/clear_quota', async ({ app, body }) => {
       // The appid must be the token's own app.
-      if (!given(body.appid)) throw new WxError('APPID_MISSING');
-      if (body.appid !== app?.appid) throw new WxError('INVALID_APPID');
+      if (!given(body.appid)) throw new WxError('APPID_MISSING', 'no appid in the body');
+      if (body.appid !== app?.appid) throw new WxError('INVALID_APPID', `appid ${body.appid} is not the token's app`);
       await quota.clear(app);
       return OK_BODY;
     }));

@@ -26,7 +26,7 @@ const TABLES = [
 
 type AppsArea = Pick<
   Store,
-  | 'getMeta' | 'setMeta' | 'reset' | 'createApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'issueToken'
+  | 'getMeta' | 'setMeta' | 'reset' | 'stats' | 'createApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'issueToken'
   | 'findCredential' | 'revokeToken' | 'getStableState' | 'writeStable'
 >;
 
@@ -42,6 +42,10 @@ export function appsArea(d: Driver): AppsArea {
     getMeta: async (key) => (await d.row('SELECT value FROM meta WHERE key = ?', key))?.value as string | undefined,
     setMeta: async (key, value) => {
       await d.changes('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+    },
+    stats: async () => {
+      const r = await d.row('SELECT (SELECT COUNT(*) FROM apps) AS apps, (SELECT COUNT(*) FROM kf_accounts) AS kf');
+      return { apps: Number(r?.apps), kf_accounts: Number(r?.kf) };
     },
     reset: () =>
       d.transaction(function* () {

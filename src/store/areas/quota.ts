@@ -9,6 +9,7 @@ type QuotaArea = Pick<
 
 const JOURNAL_COLUMNS = [
   'rid', 'appid', 'cgi_path', 'invoke_time', 'cost_ms', 'request_url', 'request_body', 'response_body', 'client_ip', 'errcode',
+  'reason',
 ] as const;
 
 /**

@@ -21,7 +21,7 @@ describe('parseKfAccount', () => {
     [5], [null], [undefined], [''], ['a'], ['@kf_alias1'], ['abcdefghijk@kf_alias1'], ['a-b@kf_alias1'], ['a@kf_alias2'],
     ['a@kf_alias1@x'], ['é@kf_alias1'], ['a@gh_0123456789ac'],
   ])('%j is illegal', (value) => {
-    expect(parseKfAccount(value, app)).toEqual({ ok: false, err: 'KF_ACCOUNT_ILLEGAL' });
+    expect(parseKfAccount(value, app)).toMatchObject({ ok: false, err: 'KF_ACCOUNT_ILLEGAL', why: expect.any(String) });
   });
 
   it('an app with neither WeChat ID nor original ID accepts nothing', () => {
@@ -65,7 +65,7 @@ describe('checkNickname', () => {
   it.each([
     [''], ['x'.repeat(17)], [' '], ['\u3000'], ['\u00a0\u2003'], ['a\nb'], ['a\u0000'], ['\u200d'], ['a\u2066b'], ['\ud83d'], [5], [null],
   ])('%j is illegal', (nick) => {
-    expect(checkNickname(nick, [])).toEqual({ ok: false, err: 'KF_NICKNAME_ILLEGAL' });
+    expect(checkNickname(nick, [])).toMatchObject({ ok: false, err: 'KF_NICKNAME_ILLEGAL', why: expect.any(String) });
   });
 
   it('refuses forbidden words as case-insensitive substrings', () => {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentClock, FakeClock } from '../../../src/platform/clock.js';
 import { JOURNAL_BODY_LIMIT, Journal, journalBytes, type JournalRecord } from '../../../src/pipeline/journal.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
+import type { Store } from '../../../src/store/store.js';
 
 const record = (rid: string, request: Buffer | string, response: Buffer): JournalRecord => ({
   rid, appid: 'wx1', cgi_path: '/customservice/kfaccount/add', invoke_time: Date.UTC(2026, 0, 1), cost_ms: 1,
-  request_url: 'access_token=abcdefgh…', request, response, client_ip: '127.0.0.1', errcode: 0,
+  request_url: 'access_token=abcdefgh…', request, response, client_ip: '127.0.0.1', errcode: 0, reason: null,
 });
 
 function journal() {
@@ -56,5 +57,30 @@ describe('the request journal', () => {
     expect(stored.length).toBe(JOURNAL_BODY_LIMIT);
     expect(stored.startsWith('{"nickname":"客客')).toBe(true);
     expect((await store.getJournal('r2'))?.request_body).toBe('[multipart body]');
+  });
+});
+
+describe('a request is findable from the moment it is answered', () => {
+  it('a batch whose insert has not committed yet is still found by rid, and then in the store', async () => {
+    const store = openSqliteStore(':memory:');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow: Store = {
+      ...store,
+      appendJournal: async (entries) => {
+        await held;
+        await store.appendJournal(entries);
+      },
+    };
+    const clock = new DeploymentClock(new FakeClock(Date.UTC(2026, 0, 1)));
+    const j = new Journal(slow, clock, (err) => { throw err; }, 60_000);
+    j.record({ ...record('r1', '', Buffer.from('{}')), reason: 'nickname has 17 characters, at most 16' });
+    const flushing = j.flush();
+    expect(await store.getJournal('r1')).toBeUndefined();
+    expect((await j.entry('r1'))?.reason).toBe('nickname has 17 characters, at most 16');
+    release();
+    await flushing;
+    expect((await j.entry('r1'))?.reason).toBe('nickname has 17 characters, at most 16');
+    expect((await store.getJournal('r1'))?.reason).toBe('nickname has 17 characters, at most 16');
   });
 });

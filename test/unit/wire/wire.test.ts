@@ -46,7 +46,7 @@ describe('envelope', () => {
     );
   });
   it('WxError fills the IP into 40164', () => {
-    const e = new WxError('IP_NOT_IN_WHITELIST', { ip: '1.2.3.4' });
+    const e = new WxError('IP_NOT_IN_WHITELIST', '1.2.3.4 is not on the whitelist', { ip: '1.2.3.4' });
     expect(e.text).toBe('invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in whitelist');
     expect(e.errcode).toBe(40164);
   });
