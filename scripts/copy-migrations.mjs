@@ -1,5 +1,5 @@
-// tsc compiles only TypeScript: the store's migration files go beside the compiled store.
-import { cpSync, rmSync } from 'node:fs';
+// tsc compiles only TypeScript: the store's migration files go beside the compiled store. Files
+// are copied over (never removed first), so a server running from dist/ always finds them.
+import { cpSync } from 'node:fs';
 
-rmSync('dist/src/store/migrations', { recursive: true, force: true });
 cpSync('src/store/migrations', 'dist/src/store/migrations', { recursive: true, filter: (p) => !p.endsWith('.ts') });

@@ -63,7 +63,8 @@ function httpClient(url: string, token: string): AdminClient {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        const c = (err as { cause?: { code?: string; message?: string } }).cause;
+        const cause = c?.code ?? c?.message ?? (err as Error).message;
         throw new CliError(`cannot reach ${url} (${cause}): is \`wxkf serve\` running there? --url or WXKF_BASE_URL names another server`);
       }
       const text = await res.text();

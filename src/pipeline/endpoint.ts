@@ -138,6 +138,15 @@ export function sendWechatError(req: FastifyRequest, reply: FastifyReply, err: u
   return sendWechat(reply, wechatErrorBody(req, err, hint));
 }
 
+const KINDS: Record<AppRecord['type'], string> = {
+  service: 'service account', subscription: 'subscription account', mini_program: 'Mini Program', minigame: 'MiniGame',
+};
+/** `an uncertified service account`, `a Mini Program`: who was refused, for a 48001's reason. */
+function appKind(app: AppRecord): string {
+  const kind = `${app.certified ? '' : 'uncertified '}${KINDS[app.type]}`;
+  return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
 /** The JSON object body (checks 9–10), or 47001 for one over 1 MiB (the connection is then closed). */
 function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   if (isTooLarge(req.body)) {
@@ -162,9 +171,7 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     credential = await deps.authenticate(query.access_token);
     app = credential.app;
     req.wx.appid = app.appid;
-    if (ep.allows && !ep.allows(app)) {
-      throw new WxError('API_UNAUTHORIZED', `a${app.certified ? '' : 'n uncertified'} ${app.type.replace('_', ' ')} may not call ${ep.name}`);
-    }
+    if (ep.allows && !ep.allows(app)) throw new WxError('API_UNAUTHORIZED', `${appKind(app)} may not call ${ep.name}`);
     if (ep.permissionSets && !deps.permits(credential, ep.permissionSets)) {
       throw new WxError('API_UNAUTHORIZED_TO_COMPONENT', `the platform's authorization grants none of the permission sets ${ep.permissionSets.join(', ')}`);
     }

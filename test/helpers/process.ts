@@ -43,7 +43,8 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
+        // 'close', not 'exit': by then everything the process printed has been read.
+        child.once('close', (code) => resolve(code));
         child.kill(signal);
       }),
   };

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call } from '../helpers/http.js';
+import { spawnServe } from '../helpers/process.js';
+import { runCli } from '../helpers/cli.js';
+
+/** The first hour: a start that cannot lock anyone out, signals through the documented start. */
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wxkf-start-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const portOf = (url: string) => Number(new URL(url).port);
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(false)));
+    s.once('error', () => resolve(true));
+  });
+}
+async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
+  for (const end = performance.now() + ms; performance.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    if (await check()) return true;
+  }
+  return false;
+}
+
+describe('a failed first start burns nothing', () => {
+  it('on a busy port it exits with the reason and creates nothing; the next start shows the admin token and the demo app', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    const db = join(dir, 'first.db');
+    const failed = await runCli(['serve', '--port', String(port), '--db', db, '--log-level', 'silent']);
+    busy.close();
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/EADDRINUSE/);
+    expect(failed.stderr).toMatch(/nothing was created/);
+    const stats = await runCli(['apps', 'list', '--db', db, '--json']);
+    expect(JSON.parse(stats.stdout)).toEqual([]);
+    const p = await spawnServe(['--db', db]);
+    expect(p.output()).toMatch(/admin token \(shown once, stored hashed\): \S+/);
+    expect(p.output()).toMatch(/demo app/);
+    expect(await p.stop()).toBe(0);
+  });
+});
+
+describe('the banner tells the state', () => {
+  it('a restart names the store, what it holds, a moved clock and how to get the admin token back; a clean stop says so', async () => {
+    const db = join(dir, 'banner.db');
+    const first = await spawnServe(['--db', db]);
+    expect(first.output()).toContain(`SQLite ${db} (1 app, 0 kf accounts)`);
+    const adminToken = /admin token \(shown once, stored hashed\): (\S+)/.exec(first.output())?.[1] as string;
+    await call(first.url, '/admin/api/clock', { method: 'POST', body: { freeze: true }, headers: { authorization: `Bearer ${adminToken}` } });
+    expect(await first.stop('SIGINT')).toBe(0);
+    expect(first.output()).toMatch(/wxkf: stopped/);
+    const again = await spawnServe(['--db', db]);
+    const out = again.output();
+    expect(out).toMatch(/clock: +frozen at/);
+    expect(out).toContain(`wxkf admin-token --rotate --db ${db}`);
+    expect(out).not.toContain('shown once');
+    await call(again.url, '/admin/api/reset', { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(await again.stop()).toBe(0);
+    const afterReset = await spawnServe(['--db', db]);
+    expect(afterReset.output()).toMatch(/no apps: .*a reset removes every app, the demo app too/);
+    expect(afterReset.output()).not.toMatch(/clock:/);
+    expect(await afterReset.stop()).toBe(0);
+  });
+
+  it('a token rotated on the store works on the running server within a second; the old one stops', async () => {
+    const db = join(dir, 'rotate.db');
+    const p = await spawnServe(['--db', db, '--admin-token', 'the-first-admin-token']);
+    const clock = (token: string) => call(p.url, '/admin/api/clock', { headers: { authorization: `Bearer ${token}` } });
+    expect((await clock('the-first-admin-token')).status).toBe(200);
+    const rotated = await runCli(['admin-token', '--rotate', '--db', db]);
+    expect(rotated.code).toBe(0);
+    const fresh = rotated.stdout.trim();
+    expect(await waitFor(async () => (await clock(fresh)).status === 200, 1500)).toBe(true);
+    expect((await clock('the-first-admin-token')).status).toBe(401);
+    expect(await p.stop()).toBe(0);
+  });
+});
+
+describe('signals reach the server through npm start', () => {
+  const npmStart = (db: string) => {
+    const child = spawn('npm', ['start', '--', '--port', '0', '--db', db, '--log-level', 'silent'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const url = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${out}`)), 60_000);
+      child.stdout?.on('data', () => {
+        const m = /wxkf listening on (\S+)/.exec(out);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    return { child, url, exited, output: () => out };
+  };
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s to the npm process stops the server and frees the port', async (signal) => {
+    const s = npmStart(join(dir, `${signal}.db`));
+    const port = portOf(await s.url);
+    expect(await portFree(port)).toBe(false);
+    s.child.kill(signal);
+    await s.exited;
+    expect(await waitFor(() => portFree(port))).toBe(true);
+    expect(s.output()).toMatch(new RegExp(`wxkf: ${signal}, finishing requests in flight`));
+  }, 90_000);
+
+  it('a server whose npm parent is killed outright stops by itself and frees the port', async () => {
+    const s = npmStart(join(dir, 'orphan.db'));
+    const port = portOf(await s.url);
+    s.child.kill('SIGKILL');
+    await s.exited;
+    expect(await waitFor(() => portFree(port))).toBe(true);
+  }, 90_000);
+});
