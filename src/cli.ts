@@ -60,7 +60,8 @@ registerCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // commander has printed the usage error; 2 is a usage error, as for wxkf's own (help and --version exit 0).
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   const code = err instanceof CliError ? err.code : 1;
   process.stderr.write(`wxkf: ${(err as Error).message}\n`);
   if (process.env.WXKF_DEBUG && !(err instanceof CliError)) process.stderr.write(`${(err as Error).stack}\n`);

@@ -79,9 +79,9 @@ function appFieldsFrom(o: Record<string, unknown>): Out {
   return out;
 }
 
-function appFlags(cmd: Command): Command {
+function appFlags(cmd: Command, creating: boolean): Command {
   return cmd
-    .option('--secret <hex>', '32 hex characters (generated when absent)')
+    .option('--secret <hex>', creating ? '32 hex characters (generated when absent)' : 'a new secret: 32 hex characters')
     .option('--type <type>', 'mini_program, minigame, subscription or service')
     .option('--alias <wechat-id>', "the app's WeChat ID (the kf_account suffix)")
     .option('--original-id <gh_id>', '"gh_" + 12 hex')
@@ -121,14 +121,14 @@ export function registerCommands(program: Command): void {
       return { json: app, human: appFields(app) };
     }),
   );
-  target(appFlags(apps.command('create').argument('[appid]', '"wx" + 16 lower-case hex (generated when absent)').description('a new app'))).action(
+  target(appFlags(apps.command('create').argument('[appid]', '"wx" + 16 lower-case hex (generated when absent)').description('a new app'), true)).action(
     action(async (c, appid: string | undefined, opts: Options) => {
       const id = appid ?? `wx${new CryptoRandom().bytes(8).toString('hex')}`;
       const app = await ok(c, 'POST', '/apps', { appid: id, ...appFieldsFrom(opts as Record<string, unknown>) });
       return { json: app, human: appFields(app) };
     }),
   );
-  target(appFlags(apps.command('update').argument('<appid>').description("change an app's fields"))).action(
+  target(appFlags(apps.command('update').argument('<appid>').description("change an app's fields"), false)).action(
     action(async (c, appid: string, opts: Options) => {
       const change = appFieldsFrom(opts as Record<string, unknown>);
       if (Object.keys(change).length === 0) throw new CliError('apps update: give at least one field to change (see --help)', 2);

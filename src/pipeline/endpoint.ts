@@ -29,6 +29,8 @@ export interface WechatCall {
   app: AppRecord | undefined;
   /** The JSON object body, when the endpoint reads one. */
   body: Record<string, unknown>;
+  /** Files the call in the journal under this appid (an endpoint that identifies its caller itself). */
+  fileUnder(appid: unknown): void;
   /**
    * Check 8, for an endpoint whose quota is `in_write`: handed to the store write that counts the
    * call in its own transaction. The pipeline counts it after `handle` if no write did.
@@ -193,7 +195,10 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
   let answered: unknown;
   try {
     if (needsBody && body === undefined) body = readJsonBody(req, reply);
-    answered = await ep.handle({ req, rid: req.id, ip: req.ip, query, credential, app, body: body ?? {}, count: inWrite });
+    const fileUnder = (appid: unknown) => {
+      if (typeof appid === 'string' && appid !== '') req.wx.appid = appid;
+    };
+    answered = await ep.handle({ req, rid: req.id, ip: req.ip, query, credential, app, body: body ?? {}, count: inWrite, fileUnder });
   } catch (err) {
     // Check 8 keeps its place in the order: a used-up quota answers 45009 whatever refused the call.
     if (inWrite) await deps.settle(inWrite);

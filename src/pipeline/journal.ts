@@ -175,7 +175,19 @@ export class Journal {
 
 export type AdminJournalEntry = Omit<JournalEntry, 'cgi_path' | 'invoke_time'> & { path: string; invoke_time: number };
 
+/** One key order, whether the entry is still buffered or already stored. */
 function adminView(e: JournalEntry): AdminJournalEntry {
-  const { cgi_path, invoke_time, ...rest } = e;
-  return { ...rest, path: cgi_path, invoke_time: Math.floor(invoke_time / 1000) };
+  return {
+    rid: e.rid,
+    appid: e.appid,
+    path: e.cgi_path,
+    invoke_time: Math.floor(e.invoke_time / 1000),
+    cost_ms: e.cost_ms,
+    errcode: e.errcode,
+    reason: e.reason,
+    request_url: e.request_url,
+    request_body: e.request_body,
+    response_body: e.response_body,
+    client_ip: e.client_ip,
+  };
 }

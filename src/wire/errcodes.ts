@@ -1,6 +1,6 @@
 /**
  * THE errcode table: every code and text wxkf answers on the WeChat side. Texts are WeChat's own,
- * as captured in public reports (sources in docs/errcodes.md). Codes are never renumbered or reused.
+ * as captured in public reports. Codes are never renumbered or reused.
  * `{ip}` in a text is filled in when the error is raised.
  */
 export const ERR = {

@@ -187,6 +187,16 @@ describe('admin API bodies', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toContain('appid: must be');
+    const notJson = await call(ctx.t.baseUrl, '/admin/api/apps', {
+      method: 'POST',
+      body: 'appid=wx1',
+      headers: { authorization: `Bearer ${ctx.t.adminToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error).toMatch(/^body: not JSON/);
+    const unknownFilter = await ctx.admin.request('GET', '/journal?colour=red');
+    expect(unknownFilter.status).toBe(400);
+    expect(unknownFilter.json.error).toBe('colour: unknown key');
   });
 
   it('PUT /quotas applies concurrent changes to one app without losing one', async () => {

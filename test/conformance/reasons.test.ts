@@ -75,7 +75,7 @@ describe('every refusal of addkfaccount records why, in plain words', () => {
 });
 
 describe('token calls are journaled under the appid they name', () => {
-  it('a success, a wrong secret, an unknown appid, and stable_token; filtering by app finds them', async () => {
+  it('a success, a wrong secret, an unknown appid, stable_token and clear_quota/v2; filtering by app finds them', async () => {
     const tokenCall = (query: Record<string, string>) => call(ctx.t.baseUrl, '/cgi-bin/token', { query: { grant_type: 'client_credential', ...query } });
     expect((await tokenCall({ appid: APPS.service.appid, secret: SECRET })).json.access_token).toBeTruthy();
     const wrong = await tokenCall({ appid: APPS.service.appid, secret: '0'.repeat(32) });
@@ -87,8 +87,12 @@ describe('token calls are journaled under the appid they name', () => {
       body: { grant_type: 'client_credential', appid: APPS.service.appid, secret: 'nope' },
     });
     expect(stable.json.errcode).toBe(40125);
+    const v2 = await call(ctx.t.baseUrl, '/cgi-bin/clear_quota/v2', { method: 'POST', query: { appid: APPS.service.appid, appsecret: SECRET } });
+    expect(v2.json.errcode).toBe(0);
     const mine = (await ctx.admin.request('GET', `/journal?appid=${APPS.service.appid}`)).json.entries as Record<string, unknown>[];
     const paths = mine.map((e) => `${String(e.path)} ${String(e.errcode)}`);
-    expect(paths).toEqual(expect.arrayContaining(['/cgi-bin/token 0', '/cgi-bin/token 40125', '/cgi-bin/stable_token 40125']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/cgi-bin/token 0', '/cgi-bin/token 40125', '/cgi-bin/stable_token 40125', '/cgi-bin/clear_quota/v2 0']),
+    );
   });
 });

@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the docs hold runnable examples', () => {
-  it("the pages have some", () => expect([...byPage.values()].flat().length).toBeGreaterThan(1));
+  it("the pages have some", () => expect([...byPage.values()].flat().length).toBeGreaterThan(100));
 });
 
 for (const [page, list] of byPage) {

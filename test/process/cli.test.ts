@@ -106,6 +106,9 @@ for (const [name, target] of Object.entries(targets)) {
       expect(missing.stderr).toBe('wxkf: appid: no app wx0000000000000404\n');
       const badFlag = await cli('apps', 'update', APPID, '--certified', 'maybe');
       expect(badFlag.code).toBe(2);
+      const unknown = await cli('apps', 'list', '--colour');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/unknown option '--colour'/);
     });
   });
 }

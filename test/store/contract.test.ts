@@ -259,6 +259,16 @@ describe(`Store contract (${BACKEND})`, () => {
     expect(await store.getKfAccount('wx1', 'b')).toMatchObject({ invite_status: 'rejected', kf_wx: null });
   });
 
+  it('deleting an app ends the authorizations it gave: an app made again under its appid starts without them', async () => {
+    await create(app('wx1'));
+    await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
+    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1], created_at: 1 });
+    expect(await store.deleteApp('wx1')).toBe(true);
+    await create(app('wx1'));
+    expect(await store.getAuthorization('wxc', 'wx1')).toBeUndefined();
+    expect(await store.listAuthorizations('wxc')).toEqual([]);
+  });
+
   it('authorizer tokens: the credential carries the granted sets, and none once the authorization is gone', async () => {
     await create(app('wx1'));
     await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });

@@ -44,10 +44,14 @@ export function adminRoutes(deps: AdminDeps) {
     // A JSON body whatever the Content-Type says (as on the WeChat side), so `curl -d '{…}'` works;
     // an empty body is no body (POST /reset, /secret), not an error.
     app.removeAllContentTypeParsers();
-    const json = app.getDefaultJsonParser('error', 'error');
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (req, text, done) =>
-      text === '' ? done(null, undefined) : json(req, text as string, done),
-    );
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (_req, text, done) => {
+      if (text === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text as string));
+      } catch (err) {
+        done(new AdminError(400, `body: not JSON (${(err as Error).message})`), undefined);
+      }
+    });
     // Every body and query is checked by its JSON schema (schemas.ts); errors name the field.
     app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
       const r = check(schema as Record<string, unknown>, data, httpPart === 'querystring' ? 'query' : 'body');

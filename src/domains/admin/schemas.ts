@@ -110,6 +110,7 @@ export const AUTHORIZATION = object(
 const whole = str('^-?\\d+$', 'a whole number');
 export const JOURNAL_QUERY = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     appid: { type: 'string' },
     path: { type: 'string' },

@@ -27,8 +27,10 @@ export function quotaRoutes(deps: PipelineDeps & { quota: QuotaService; credenti
       caller: 'none', quota: 'none',
       // appid and appsecret in the query string (WxJava) or the JSON body (newer docs).
       jsonBody: (_method, query) => query.appid === undefined && query.appsecret === undefined,
-      handle: async ({ query, body }) => {
-        const target = await credentials.checkSecretOnly(body.appid ?? query.appid, body.appsecret ?? query.appsecret);
+      handle: async ({ query, body, fileUnder }) => {
+        const appid = body.appid ?? query.appid;
+        fileUnder(appid);
+        const target = await credentials.checkSecretOnly(appid, body.appsecret ?? query.appsecret);
         await quota.clear(target);
         return OK_BODY;
       },

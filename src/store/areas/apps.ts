@@ -1,5 +1,5 @@
 import { KeyBatcher } from '../batcher.js';
-import { changes, row, type Driver, type Row } from '../sql/program.js';
+import { changes, row, type Driver, type Program, type Row } from '../sql/program.js';
 import {
   APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appColumns, appFromRow, credentialFromRow, stableFromRow, tokenFromRow,
   tokenValues,
@@ -23,6 +23,12 @@ const TABLES = [
   'component_auth_codes', 'component_tokens', 'component_authorizations', 'component_platforms', 'kf_headimgs',
   'kf_accounts', 'access_tokens', 'quota_counters', 'journal', 'apps',
 ];
+
+/** An app with what hangs on it; the authorizations it gave platforms end too (they name it, not reference it). */
+function* removeApp(appid: string): Program<boolean> {
+  yield changes('DELETE FROM component_authorizations WHERE authorizer_appid = ?', appid);
+  return ((yield changes('DELETE FROM apps WHERE appid = ?', appid)) as number) === 1;
+}
 
 type AppsArea = Pick<
   Store,
@@ -71,7 +77,7 @@ export function appsArea(d: Driver): AppsArea {
         yield changes(UPDATE_APP, ...UPDATABLE.map((c) => cols[c]), appid);
         return next;
       }),
-    deleteApp: async (appid) => (await d.changes('DELETE FROM apps WHERE appid = ?', appid)) === 1,
+    deleteApp: (appid) => d.transaction(removeApp, appid),
 
     issueToken: (token) =>
       d.transaction(function* () {
