@@ -18,11 +18,17 @@ const timeAndEntropy = {
  * Which part may import which (docs/architecture.md). Each part lists what it must not reach; a
  * relative import is matched by the folder it names.
  */
-const ROOT = { regex: '(^|/)((app|serve|cli)\\.js$|cli/)', message: 'Only the root (app.ts, serve.ts, cli.ts) composes the server.' };
+const ROOT = {
+  regex: '(^|/)((app|serve|cli)\\.js$|cli/)',
+  message: 'Only the root (app.ts, serve.ts, cli.ts) composes the server.',
+};
 const DOMAINS = { regex: '(^|/)domains/', message: 'Domains sit above this part: it must not import them.' };
 const PIPELINE = { regex: '(^|/)pipeline/', message: 'The pipeline sits above this part: it must not import it.' };
 const STORE = { regex: '(^|/)store/', message: 'The wire contract is shared with clients: it must not import the store.' };
-const PLATFORM = { regex: '(^|/)platform/', message: 'The wire contract is shared with clients: it must not import the platform.' };
+const PLATFORM = {
+  regex: '(^|/)platform/',
+  message: 'The wire contract is shared with clients: it must not import the platform.',
+};
 const SERVER_PACKAGES = {
   regex: '^(fastify|@fastify/.*|pg|better-sqlite3|pino)$',
   message: 'The wire contract is shared with clients: no server packages.',

@@ -29,7 +29,12 @@ interface Result {
   errcodes: Record<string, number>;
 }
 
-async function load(name: string, url: string | string[], pid: number | number[], next: () => { path: string; body: string }): Promise<Result> {
+async function load(
+  name: string,
+  url: string | string[],
+  pid: number | number[],
+  next: () => { path: string; body: string },
+): Promise<Result> {
   const errcodes: Record<string, number> = {};
   const pids = Array.isArray(pid) ? pid : [pid];
   const cpuBefore = pids.reduce((sum, p) => sum + cpuMicros(p), 0);
@@ -59,7 +64,8 @@ async function load(name: string, url: string | string[], pid: number | number[]
 /** A fresh PostgreSQL database for this run (the tests' server, started the same way). */
 async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const script = fileURLToPath(new URL('../../scripts/start-postgres.sh', import.meta.url));
-  const base = process.env.WXKF_TEST_DATABASE_URL ?? execFileSync('bash', [script], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  const base =
+    process.env.WXKF_TEST_DATABASE_URL ?? execFileSync('bash', [script], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
   const { withDefaultUser } = await import('../src/store/postgres.js');
   const baseUrl = withDefaultUser(base);
   const name = `wxkf_bench_${randomBytes(4).toString('hex')}`;
@@ -84,7 +90,16 @@ const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-'));
 const database = PG ? await pgDatabase() : undefined;
 const storeArgs = database ? ['--database-url', database.url] : ['--db', join(dir, 'bench.db')];
 const bare = await start(here('./bare.js'), [], [], database ? { BARE_PG_URL: database.url } : {});
-const serveArgs = ['serve', '--port', '0', ...storeArgs, '--admin-token', ADMIN, '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info'];
+const serveArgs = [
+  'serve',
+  '--port',
+  '0',
+  ...storeArgs,
+  '--admin-token',
+  ADMIN,
+  '--log-level',
+  process.env.BENCH_LOG_LEVEL ?? 'info',
+];
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const wxkf = await start(here('../src/cli.js'), serveArgs, nodeArgs);
 const second = PG ? await start(here('../src/cli.js'), serveArgs, nodeArgs) : undefined;
@@ -108,8 +123,15 @@ try {
   const barePid = bare.proc.pid as number;
 
   const results: Result[] = [];
-  results.push(await load('bare fastify route', bare.url, barePid, () => ({ path: '/customservice/kfaccount/add', body: constBody })));
-  results.push(await load(`bare route + one ${PG ? 'pg' : 'sqlite'} insert`, bare.url, barePid, () => ({ path: '/insert', body: constBody })));
+  results.push(
+    await load('bare fastify route', bare.url, barePid, () => ({ path: '/customservice/kfaccount/add', body: constBody })),
+  );
+  results.push(
+    await load(`bare route + one ${PG ? 'pg' : 'sqlite'} insert`, bare.url, barePid, () => ({
+      path: '/insert',
+      body: constBody,
+    })),
+  );
   results.push(await load('add: success path', wxkf.url, wxPid, fresh));
   if (second) {
     const pids = [wxPid, second.proc.pid as number];
@@ -118,16 +140,22 @@ try {
   results.push(await load('add: duplicate (65406)', wxkf.url, wxPid, () => ({ path: addPath(0), body: constBody })));
 
   const base = results[0] as Result;
-  console.log(`\n${PG ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections, ${DURATION_S} s each, ${APPS} apps, node ${process.version}\n`);
+  console.log(
+    `\n${PG ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections, ${DURATION_S} s each, ${APPS} apps, node ${process.version}\n`,
+  );
   console.log('| run | req/s | ratio to bare | server CPU µs/req | p99 ms | peak RSS MB | errcodes |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
     const ratio = (r.reqs / base.reqs).toFixed(2);
-    console.log(`| ${r.name} | ${r.reqs.toFixed(0)} | ${ratio} | ${r.cpuPerReq.toFixed(0)} | ${r.p99} | ${r.rssPeak.toFixed(0)} | ${JSON.stringify(r.errcodes)} |`);
+    console.log(
+      `| ${r.name} | ${r.reqs.toFixed(0)} | ${ratio} | ${r.cpuPerReq.toFixed(0)} | ${r.p99} | ${r.rssPeak.toFixed(0)} | ${JSON.stringify(r.errcodes)} |`,
+    );
   }
   const success = results[2] as Result;
   const goal = PG ? 'success ratio >= 0.20, p99 <= 10 ms' : 'success ratio >= 0.45, p99 <= 5 ms, RSS <= 150 MB';
-  console.log(`\ngoals: ${goal}; measured ${(success.reqs / base.reqs).toFixed(2)}, p99 ${success.p99} ms, RSS ${success.rssPeak.toFixed(0)} MB`);
+  console.log(
+    `\ngoals: ${goal}; measured ${(success.reqs / base.reqs).toFixed(2)}, p99 ${success.p99} ms, RSS ${success.rssPeak.toFixed(0)} MB`,
+  );
 } finally {
   for (const c of [bare, wxkf, second]) c?.proc.kill();
   await new Promise((r) => setTimeout(r, 500));

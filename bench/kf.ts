@@ -20,7 +20,17 @@ async function run(url: string, opts: Partial<autocannon.Options>) {
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-kf-'));
 const bare = await start(here('./bare.js'), []);
-const wxkf = await start(here('../src/cli.js'), ['serve', '--port', '0', '--db', join(dir, 'kf.db'), '--admin-token', ADMIN, '--log-level', 'info']);
+const wxkf = await start(here('../src/cli.js'), [
+  'serve',
+  '--port',
+  '0',
+  '--db',
+  join(dir, 'kf.db'),
+  '--admin-token',
+  ADMIN,
+  '--log-level',
+  'info',
+]);
 try {
   const appid = 'wx00000000be000001';
   const kf_accounts = Array.from({ length: 100 }, (_, i) => ({ kf_account: `k${i}@bench_alias`, nickname: `客服${i}` }));
@@ -30,12 +40,16 @@ try {
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100 * 1024 - 8, 0x42)]);
   const boundary = 'wxkfbenchboundary';
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+    ),
     png,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   const upload = await run(`${wxkf.url}/customservice/kfaccount/uploadheadimg?access_token=${token}&kf_account=k1@bench_alias`, {
-    method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    method: 'POST',
+    body,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   });
   // Uploads first: the peak RSS (VmHWM) only grows, so each row's peak is its own phase's.
   const rssAfterUpload = rss(wxkf.proc.pid as number).peak;
@@ -49,11 +63,19 @@ try {
   console.log('| run | req/s | ratio to bare | p99 ms | peak RSS MB |');
   console.log('|---|---|---|---|---|');
   console.log(`| bare route | ${bareList.reqs.toFixed(0)} | 1.00 | ${bareList.p99} | |`);
-  console.log(`| getkflist, 100 accounts | ${list.reqs.toFixed(0)} | ${(list.reqs / bareList.reqs).toFixed(2)} | ${list.p99} | ${rssAfterList.toFixed(0)} |`);
+  console.log(
+    `| getkflist, 100 accounts | ${list.reqs.toFixed(0)} | ${(list.reqs / bareList.reqs).toFixed(2)} | ${list.p99} | ${rssAfterList.toFixed(0)} |`,
+  );
   const mbps = (upload.reqs * png.length) / 1024 / 1024;
-  console.log(`| uploadheadimg, 100 KB PNG | ${upload.reqs.toFixed(0)} (${mbps.toFixed(1)} MB/s) | ${(upload.reqs / bareList.reqs).toFixed(2)} | ${upload.p99} | ${rssAfterUpload.toFixed(0)} |`);
-  console.log(`\nerrors: getkflist ${list.non2xx + list.errors}, upload ${upload.non2xx + upload.errors}; upload stored: ${uploaded}`);
-  console.log('goals: getkflist >= 0.5 of the bare route; RSS <= 150 MB with 50 uploads at once (the upload row; the getkflist row is the peak after both)');
+  console.log(
+    `| uploadheadimg, 100 KB PNG | ${upload.reqs.toFixed(0)} (${mbps.toFixed(1)} MB/s) | ${(upload.reqs / bareList.reqs).toFixed(2)} | ${upload.p99} | ${rssAfterUpload.toFixed(0)} |`,
+  );
+  console.log(
+    `\nerrors: getkflist ${list.non2xx + list.errors}, upload ${upload.non2xx + upload.errors}; upload stored: ${uploaded}`,
+  );
+  console.log(
+    'goals: getkflist >= 0.5 of the bare route; RSS <= 150 MB with 50 uploads at once (the upload row; the getkflist row is the peak after both)',
+  );
 } finally {
   bare.proc.kill();
   wxkf.proc.kill();

@@ -38,7 +38,9 @@ export function rss(pid: number): { now: number; peak: number } {
 
 export async function admin(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}/admin/api${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;

@@ -1,5 +1,4 @@
-import Fastify, {
-  LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { DeploymentClock } from './platform/clock.js';
 import type { Random } from './platform/random.js';
 import type { Store } from './store/store.js';
@@ -68,14 +67,22 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     logger: deps.logger ?? false,
     // One line per request, written in onResponse below with what the call was about.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'rid' }),
-    genReqId: makeRidGenerator(() => clock.now(), (n) => random.bytes(n)),
+    genReqId: makeRidGenerator(
+      () => clock.now(),
+      (n) => random.bytes(n),
+    ),
     exposeHeadRoutes: false,
     bodyLimit: 64 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     // A URL fastify cannot even route is a wrong path to a WeChat caller.
     frameworkErrors: (err, req, reply) =>
-      sendWechatError(req, reply, new WxError('INVALID_URL', `the URL cannot be routed: ${err.message}`), makeHint(random.bytes(12))),
+      sendWechatError(
+        req,
+        reply,
+        new WxError('INVALID_URL', `the URL cannot be routed: ${err.message}`),
+        makeHint(random.bytes(12)),
+      ),
   });
   // Another node may move the deployment clock: read it back from the store at least every 500 ms.
   let clockPollFailing = false;
@@ -119,7 +126,12 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   // WeChat answers a wrong path with 40066 and a hint (liyiorg/weixin-popular#60).
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/admin/api/')) return reply.code(404).send({ error: 'not found' });
-    return sendWechatError(req, reply, new WxError('INVALID_URL', `no WeChat endpoint at ${req.url.split('?')[0]}`), makeHint(random.bytes(12)));
+    return sendWechatError(
+      req,
+      reply,
+      new WxError('INVALID_URL', `no WeChat endpoint at ${req.url.split('?')[0]}`),
+      makeHint(random.bytes(12)),
+    );
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -43,7 +43,9 @@ serveOptions(program.command('serve').description('run the server (SQLite file .
 
 program
   .command('exec')
-  .description('run a command against a server of its own (in memory), with WXKF_BASE_URL and WXKF_ADMIN_TOKEN set; exit with its code')
+  .description(
+    'run a command against a server of its own (in memory), with WXKF_BASE_URL and WXKF_ADMIN_TOKEN set; exit with its code',
+  )
   .argument('<command...>', 'the command and its arguments, after --')
   .option('--db <file>', 'SQLite file instead of memory')
   .option('--database-url <url>', 'PostgreSQL instead of memory')

@@ -46,7 +46,10 @@ export async function adminClient(opts: TargetOptions, env: NodeJS.ProcessEnv = 
   const url = (opts.url ?? (env.WXKF_BASE_URL || DEFAULT_URL)).replace(/\/$/, '');
   const token = opts.adminToken ?? (env.WXKF_ADMIN_TOKEN || undefined);
   if (token === undefined) {
-    throw new CliError(`${url} needs the admin token: --admin-token or WXKF_ADMIN_TOKEN (or name a store with --db / --database-url)`, 2);
+    throw new CliError(
+      `${url} needs the admin token: --admin-token or WXKF_ADMIN_TOKEN (or name a store with --db / --database-url)`,
+      2,
+    );
   }
   return httpClient(url, token);
 }
@@ -65,7 +68,9 @@ function httpClient(url: string, token: string): AdminClient {
       } catch (err) {
         const c = (err as { cause?: { code?: string; message?: string } }).cause;
         const cause = c?.code ?? c?.message ?? (err as Error).message;
-        throw new CliError(`cannot reach ${url} (${cause}): is \`wxkf serve\` running there? --url or WXKF_BASE_URL names another server`);
+        throw new CliError(
+          `cannot reach ${url} (${cause}): is \`wxkf serve\` running there? --url or WXKF_BASE_URL names another server`,
+        );
       }
       const text = await res.text();
       return { status: res.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
@@ -88,7 +93,12 @@ async function storeClient(config: { db: string; databaseUrl: string | undefined
   let wxkf: WxkfApp;
   try {
     wxkf = await buildApp({
-      store, clock: new DeploymentClock(new SystemClock()), random, adminToken: { plain: token }, adminTokenFromStore: false, logger: false,
+      store,
+      clock: new DeploymentClock(new SystemClock()),
+      random,
+      adminToken: { plain: token },
+      adminTokenFromStore: false,
+      logger: false,
     });
   } catch (err) {
     await store.close();

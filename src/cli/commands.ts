@@ -27,7 +27,11 @@ function action(work: Work) {
     const opts = (args[args.length - 1] as Command).optsWithGlobals<Options>();
     const client = await adminClient(opts);
     try {
-      const out = await (work as (client: AdminClient, ...rest: unknown[]) => ReturnType<Work>)(client, ...args.slice(0, -2), opts);
+      const out = await (work as (client: AdminClient, ...rest: unknown[]) => ReturnType<Work>)(
+        client,
+        ...args.slice(0, -2),
+        opts,
+      );
       process.stdout.write(`${opts.json ? JSON.stringify(out.json, null, 2) : out.human}\n`);
     } finally {
       await client.close();
@@ -40,7 +44,15 @@ const yesNo = (v: unknown) => (v ? 'yes' : 'no');
 function appRows(apps: Out[]) {
   return table(
     ['APPID', 'TYPE', 'CERTIFIED', 'ALIAS', 'ORIGINAL ID', 'KF ENABLED', 'CREATED'],
-    apps.map((a) => [a.appid as string, a.type as string, yesNo(a.certified), a.alias as string, a.original_id as string, yesNo(a.kf_enabled), isoTime(Number(a.created_at))]),
+    apps.map((a) => [
+      a.appid as string,
+      a.type as string,
+      yesNo(a.certified),
+      a.alias as string,
+      a.original_id as string,
+      yesNo(a.kf_enabled),
+      isoTime(Number(a.created_at)),
+    ]),
   );
 }
 
@@ -57,14 +69,24 @@ const bool = (name: string) => (v: string) => {
   if (v === 'false' || v === 'no') return false;
   throw new CliError(`${name}: give true or false, not "${v}"`, 2);
 };
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /** App fields from `apps create` / `apps update` flags, in the admin API's names. */
 function appFieldsFrom(o: Record<string, unknown>): Out {
   const out: Out = {};
   const map: Record<string, string> = {
-    secret: 'secret', type: 'type', alias: 'alias', originalId: 'original_id', certified: 'certified', kfEnabled: 'kf_enabled',
-    secretFrozen: 'secret_frozen', ipWhitelist: 'ip_whitelist',
+    secret: 'secret',
+    type: 'type',
+    alias: 'alias',
+    originalId: 'original_id',
+    certified: 'certified',
+    kfEnabled: 'kf_enabled',
+    secretFrozen: 'secret_frozen',
+    ipWhitelist: 'ip_whitelist',
   };
   for (const [flag, field] of Object.entries(map)) if (o[flag] !== undefined) out[field] = o[flag];
   if (Array.isArray(o.dailyQuota) && o.dailyQuota.length > 0) {
@@ -89,7 +111,10 @@ function appFlags(cmd: Command, creating: boolean): Command {
     .option('--kf-enabled <bool>', 'new customer service enabled: true or false', bool('--kf-enabled'))
     .option('--secret-frozen <bool>', 'secret frozen (40243): true or false', bool('--secret-frozen'))
     .option('--ip-whitelist <ips>', 'comma-separated IPs allowed to ask for tokens (empty: any)', list)
-    .option('--daily-quota <path=calls>', 'a daily limit for one interface (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);
+    .option('--daily-quota <path=calls>', 'a daily limit for one interface (repeatable)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ]);
 }
 
 function clockHuman(c: Out): string {
@@ -102,7 +127,14 @@ function journalRows(entries: Out[]): string {
   if (entries.length === 0) return 'no requests match';
   return table(
     ['TIME', 'RID', 'PATH', 'APPID', 'ERRCODE', 'REASON'],
-    entries.map((e) => [isoTime(Number(e.invoke_time)), e.rid as string, e.path as string, (e.appid as string) ?? '', String(e.errcode), (e.reason as string) ?? '']),
+    entries.map((e) => [
+      isoTime(Number(e.invoke_time)),
+      e.rid as string,
+      e.path as string,
+      (e.appid as string) ?? '',
+      String(e.errcode),
+      (e.reason as string) ?? '',
+    ]),
   );
 }
 
@@ -121,7 +153,12 @@ export function registerCommands(program: Command): void {
       return { json: app, human: appFields(app) };
     }),
   );
-  target(appFlags(apps.command('create').argument('[appid]', '"wx" + 16 lower-case hex (generated when absent)').description('a new app'), true)).action(
+  target(
+    appFlags(
+      apps.command('create').argument('[appid]', '"wx" + 16 lower-case hex (generated when absent)').description('a new app'),
+      true,
+    ),
+  ).action(
     action(async (c, appid: string | undefined, opts: Options) => {
       const id = appid ?? `wx${new CryptoRandom().bytes(8).toString('hex')}`;
       const app = await ok(c, 'POST', '/apps', { appid: id, ...appFieldsFrom(opts as Record<string, unknown>) });
@@ -149,7 +186,9 @@ export function registerCommands(program: Command): void {
     }),
   );
 
-  target(program.command('token').argument('<appid>').description('issue an access_token for an app (as /cgi-bin/token would)')).action(
+  target(
+    program.command('token').argument('<appid>').description('issue an access_token for an app (as /cgi-bin/token would)'),
+  ).action(
     action(async (c, appid: string) => {
       const out = await ok(c, 'POST', '/tokens', { appid });
       // The token alone on stdout, so that TOKEN=$(wxkf token APPID) works.
@@ -161,15 +200,20 @@ export function registerCommands(program: Command): void {
   target(kf.command('list').argument('<appid>').description('the accounts with their invitation and online state')).action(
     action(async (c, appid: string) => {
       const accounts = (await ok(c, 'GET', `/apps/${encodeURIComponent(appid)}/kf_accounts`)).kf_accounts as Out[];
-      const human = accounts.length === 0
-        ? `${appid} has no kf accounts`
-        : table(
-            ['KF_ACCOUNT', 'KF_ID', 'NICKNAME', 'WORKER', 'INVITATION', 'ONLINE'],
-            accounts.map((a) => [
-              a.kf_account as string, String(a.kf_id), a.kf_nick as string, (a.kf_wx as string) ?? '',
-              a.invite_wx ? `${String(a.invite_status)} (${String(a.invite_wx)})` : '', a.online_status ? 'yes' : 'no',
-            ]),
-          );
+      const human =
+        accounts.length === 0
+          ? `${appid} has no kf accounts`
+          : table(
+              ['KF_ACCOUNT', 'KF_ID', 'NICKNAME', 'WORKER', 'INVITATION', 'ONLINE'],
+              accounts.map((a) => [
+                a.kf_account as string,
+                String(a.kf_id),
+                a.kf_nick as string,
+                (a.kf_wx as string) ?? '',
+                a.invite_wx ? `${String(a.invite_status)} (${String(a.invite_wx)})` : '',
+                a.online_status ? 'yes' : 'no',
+              ]),
+            );
       return { json: accounts, human };
     }),
   );
@@ -184,9 +228,12 @@ export function registerCommands(program: Command): void {
       }
       const out = await ok(c, 'POST', '/seed', doc);
       const lines = [
-        ...((out.apps as Out[]) ?? []).map((a) => `app ${String(a.appid)}: ${a.created ? 'created' : 'exists'}${a.secret ? `, secret ${String(a.secret)}` : ''}`),
+        ...((out.apps as Out[]) ?? []).map(
+          (a) => `app ${String(a.appid)}: ${a.created ? 'created' : 'exists'}${a.secret ? `, secret ${String(a.secret)}` : ''}`,
+        ),
         ...((out.component_platforms as Out[]) ?? []).map(
-          (p) => `platform ${String(p.component_appid)}: ${p.created ? 'created' : 'exists'}${p.component_appsecret ? `, secret ${String(p.component_appsecret)}` : ''}`,
+          (p) =>
+            `platform ${String(p.component_appid)}: ${p.created ? 'created' : 'exists'}${p.component_appsecret ? `, secret ${String(p.component_appsecret)}` : ''}`,
         ),
         `kf accounts added: ${String(out.kf_accounts_added)}`,
       ];
@@ -194,10 +241,19 @@ export function registerCommands(program: Command): void {
     }),
   );
 
-  target(program.command('reset').description('remove every app, token, account, platform, quota and journal entry; the clock returns to real time; the admin token stays')).action(
+  target(
+    program
+      .command('reset')
+      .description(
+        'remove every app, token, account, platform, quota and journal entry; the clock returns to real time; the admin token stays',
+      ),
+  ).action(
     action(async (c) => {
       await ok(c, 'POST', '/reset');
-      return { json: { reset: true }, human: 'reset: the store is empty and the clock is real time again (the admin token stays)' };
+      return {
+        json: { reset: true },
+        human: 'reset: the store is empty and the clock is real time again (the admin token stays)',
+      };
     }),
   );
 
@@ -219,7 +275,8 @@ export function registerCommands(program: Command): void {
           }
           case 'set': {
             const at = value === undefined ? undefined : parseTime(value);
-            if (at === undefined) throw new CliError('clock set: give Unix seconds or an ISO time such as 2026-12-24T08:00:00Z', 2);
+            if (at === undefined)
+              throw new CliError('clock set: give Unix seconds or an ISO time such as 2026-12-24T08:00:00Z', 2);
             change = { set: at };
             break;
           }
@@ -248,7 +305,10 @@ export function registerCommands(program: Command): void {
       action(async (c, rid: string | undefined, opts: Options & Record<string, string | undefined>) => {
         if (rid !== undefined) {
           const entry = await ok(c, 'GET', `/journal/${encodeURIComponent(rid)}`);
-          return { json: entry, human: fields({ ...entry, invoke_time: `${isoTime(Number(entry.invoke_time))} (${entry.invoke_time})` }) };
+          return {
+            json: entry,
+            human: fields({ ...entry, invoke_time: `${isoTime(Number(entry.invoke_time))} (${entry.invoke_time})` }),
+          };
         }
         const q = new URLSearchParams();
         if (opts.appid) q.set('appid', opts.appid);
@@ -276,7 +336,10 @@ export function registerCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { rotate?: boolean; db?: string; databaseUrl?: string; json?: boolean }) => {
       if (!opts.rotate) {
-        throw new CliError('admin-token: the store keeps only the hash, so the token cannot be shown again; --rotate makes a new one', 2);
+        throw new CliError(
+          'admin-token: the store keeps only the hash, so the token cannot be shown again; --rotate makes a new one',
+          2,
+        );
       }
       const databaseUrl = opts.databaseUrl ?? (opts.db === undefined ? process.env.WXKF_DATABASE_URL || undefined : undefined);
       const store = await openStore({ db: opts.db ?? (process.env.WXKF_DB || './wxkf.db'), databaseUrl });

@@ -23,8 +23,12 @@ export async function execCommand(command: string[], opts: ExecOptions): Promise
   const adminToken = opts.adminToken ?? new CryptoRandom().bytes(24).toString('base64url');
   const config = loadOrFail(
     {
-      db: opts.db ?? ':memory:', databaseUrl: opts.databaseUrl, seed: opts.seed, adminToken,
-      port: opts.port ?? '0', logLevel: opts.logLevel ?? 'warn',
+      db: opts.db ?? ':memory:',
+      databaseUrl: opts.databaseUrl,
+      seed: opts.seed,
+      adminToken,
+      port: opts.port ?? '0',
+      logLevel: opts.logLevel ?? 'warn',
     },
     {},
   );

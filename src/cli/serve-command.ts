@@ -22,7 +22,9 @@ export function banner(server: RunningServer, config: Pick<Config, 'db' | 'datab
   lines.push(`  store:     ${report.storeDescription} (${holds})`);
   if (clock.frozen || clock.offset !== 0) {
     const how = clock.frozen ? 'frozen' : 'running';
-    lines.push(`  clock:     ${how} at ${isoTime(clock.now)}, ${clock.offset >= 0 ? '+' : ''}${clock.offset} s from real time (\`wxkf clock real\` returns it)`);
+    lines.push(
+      `  clock:     ${how} at ${isoTime(clock.now)}, ${clock.offset >= 0 ? '+' : ''}${clock.offset} s from real time (\`wxkf clock real\` returns it)`,
+    );
   }
   lines.push(`  admin API: ${url}/admin/api/ (Authorization: Bearer <admin token>)`);
   lines.push('  console:   not in this version yet; the CLI (`wxkf --help`) and the admin API do what it will');
@@ -30,7 +32,8 @@ export function banner(server: RunningServer, config: Pick<Config, 'db' | 'datab
   if (report.adminTokenGenerated) {
     lines.push('', `admin token (shown once, stored hashed): ${report.adminTokenGenerated}`);
   } else {
-    const from = report.adminTokenSource === 'flag' ? 'given by --admin-token / WXKF_ADMIN_TOKEN' : 'stored hashed, not shown again';
+    const from =
+      report.adminTokenSource === 'flag' ? 'given by --admin-token / WXKF_ADMIN_TOKEN' : 'stored hashed, not shown again';
     lines.push(`  admin token: ${from}; \`wxkf admin-token --rotate ${storeFlag}\` prints a new one`);
   }
   if (report.demoApp) {

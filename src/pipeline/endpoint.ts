@@ -141,7 +141,10 @@ export function sendWechatError(req: FastifyRequest, reply: FastifyReply, err: u
 }
 
 const KINDS: Record<AppRecord['type'], string> = {
-  service: 'service account', subscription: 'subscription account', mini_program: 'Mini Program', minigame: 'MiniGame',
+  service: 'service account',
+  subscription: 'subscription account',
+  mini_program: 'Mini Program',
+  minigame: 'MiniGame',
 };
 /** `an uncertified service account`, `a Mini Program`: who was refused, for a 48001's reason. */
 function appKind(app: AppRecord): string {
@@ -162,7 +165,10 @@ function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, 
 async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   // Check 1 (injected faults) is not built yet: docs/coverage.md says what is served.
   if (!ep.methods.includes(req.method as Method)) {
-    throw new WxError(ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET', `${req.method} on an endpoint that takes ${ep.methods.join(' or ')}`);
+    throw new WxError(
+      ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET',
+      `${req.method} on an endpoint that takes ${ep.methods.join(' or ')}`,
+    );
   }
   const query = flatQuery(req.query);
   const needsBody = typeof ep.jsonBody === 'function' ? ep.jsonBody(req.method, query) : ep.jsonBody;
@@ -175,7 +181,10 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     req.wx.appid = app.appid;
     if (ep.allows && !ep.allows(app)) throw new WxError('API_UNAUTHORIZED', `${appKind(app)} may not call ${ep.name}`);
     if (ep.permissionSets && !deps.permits(credential, ep.permissionSets)) {
-      throw new WxError('API_UNAUTHORIZED_TO_COMPONENT', `the platform's authorization grants none of the permission sets ${ep.permissionSets.join(', ')}`);
+      throw new WxError(
+        'API_UNAUTHORIZED_TO_COMPONENT',
+        `the platform's authorization grants none of the permission sets ${ep.permissionSets.join(', ')}`,
+      );
     }
   } else if (ep.caller === 'app_secret') {
     if (needsBody) body = readJsonBody(req, reply);
@@ -198,7 +207,17 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     const fileUnder = (appid: unknown) => {
       if (typeof appid === 'string' && appid !== '') req.wx.appid = appid;
     };
-    answered = await ep.handle({ req, rid: req.id, ip: req.ip, query, credential, app, body: body ?? {}, count: inWrite, fileUnder });
+    answered = await ep.handle({
+      req,
+      rid: req.id,
+      ip: req.ip,
+      query,
+      credential,
+      app,
+      body: body ?? {},
+      count: inWrite,
+      fileUnder,
+    });
   } catch (err) {
     // Check 8 keeps its place in the order: a used-up quota answers 45009 whatever refused the call.
     if (inWrite) await deps.settle(inWrite);

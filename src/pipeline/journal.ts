@@ -7,7 +7,8 @@ import { RID_PATTERN } from '../wire/rid.js';
 export const JOURNAL_RETENTION_MS = 7 * 86_400_000;
 /** Bodies are kept up to 64 KiB. */
 export const JOURNAL_BODY_LIMIT = 64 * 1024;
-const SECRET_KEYS = 'access_token|component_access_token|authorizer_access_token|authorizer_refresh_token|secret|appsecret|component_appsecret';
+const SECRET_KEYS =
+  'access_token|component_access_token|authorizer_access_token|authorizer_refresh_token|secret|appsecret|component_appsecret';
 const JSON_SECRET = new RegExp(`"(${SECRET_KEYS})"\\s*:\\s*"([^"]{0,8})[^"]*"`, 'g');
 const QUERY_SECRET = new RegExp(`(^|&)(${SECRET_KEYS})=([^&]{0,8})[^&]*`, 'g');
 
@@ -116,10 +117,13 @@ export class Journal {
 
   /** openapi/rid/get: 76002 malformed, 76001 unknown or older than 7 days, 76003 another app's. */
   async lookup(app: AppRecord, rid: unknown): Promise<RidAnswer> {
-    if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WxError('RID_ERROR', 'rid is not of the form xxxxxxxx-xxxxxxxx-xxxxxxxx');
+    if (typeof rid !== 'string' || !RID_PATTERN.test(rid))
+      throw new WxError('RID_ERROR', 'rid is not of the form xxxxxxxx-xxxxxxxx-xxxxxxxx');
     const entry = this.buffered(rid) ?? (await this.store.getJournal(rid));
-    if (!entry || entry.invoke_time <= this.clock.now() - JOURNAL_RETENTION_MS) throw new WxError('RID_NOT_FOUND', 'no request with this rid in the last 7 days');
-    if (entry.appid !== app.appid) throw new WxError('RID_NO_PERMISSION', `the request was made by ${entry.appid ?? 'no app'}, not ${app.appid}`);
+    if (!entry || entry.invoke_time <= this.clock.now() - JOURNAL_RETENTION_MS)
+      throw new WxError('RID_NOT_FOUND', 'no request with this rid in the last 7 days');
+    if (entry.appid !== app.appid)
+      throw new WxError('RID_NO_PERMISSION', `the request was made by ${entry.appid ?? 'no app'}, not ${app.appid}`);
     return {
       invoke_time: Math.floor(entry.invoke_time / 1000),
       cost_in_ms: entry.cost_ms,

@@ -13,7 +13,9 @@ const MAX_PREPARED = 500;
 // Times are BIGINT milliseconds: read them as numbers (they stay far below 2^53).
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 export interface PostgresOptions {
@@ -127,7 +129,10 @@ class PostgresDriver implements Driver {
         const tuples = step.rows.map((_, i) => `(${step.columns.map((_c, j) => `$${i * width + j + 1}`).join(', ')})`);
         const conflict = step.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
         // One text per row count: not worth a prepared name each.
-        await c.query(`INSERT INTO ${step.table} (${step.columns.join(', ')}) VALUES ${tuples.join(', ')}${conflict}`, step.rows.flat());
+        await c.query(
+          `INSERT INTO ${step.table} (${step.columns.join(', ')}) VALUES ${tuples.join(', ')}${conflict}`,
+          step.rows.flat(),
+        );
         return undefined;
       }
       case 'lock':

@@ -1,7 +1,15 @@
 import type { Row } from './sql/program.js';
 import type {
-  AppRecord, AuthorizationRecord, ComponentPlatformRecord, ComponentTokenRecord, Credential, JournalEntry, JournalFilter,
-  KfAccountRecord, StableState, TokenRecord,
+  AppRecord,
+  AuthorizationRecord,
+  ComponentPlatformRecord,
+  ComponentTokenRecord,
+  Credential,
+  JournalEntry,
+  JournalFilter,
+  KfAccountRecord,
+  StableState,
+  TokenRecord,
 } from './store.js';
 
 /**
@@ -19,11 +27,29 @@ function json<T>(v: unknown): T {
 }
 
 export const APP_COLUMNS = [
-  'appid', 'secret', 'type', 'certified', 'alias', 'original_id', 'kf_enabled', 'ip_whitelist', 'secret_frozen',
-  'created_at', 'updated_at', 'daily_quotas',
+  'appid',
+  'secret',
+  'type',
+  'certified',
+  'alias',
+  'original_id',
+  'kf_enabled',
+  'ip_whitelist',
+  'secret_frozen',
+  'created_at',
+  'updated_at',
+  'daily_quotas',
 ] as const;
 export const TOKEN_COLUMNS = [
-  'token_hash', 'appid', 'family', 'issued_at', 'expires_at', 'superseded_at', 'revoked_at', 'nonce', 'component_appid',
+  'token_hash',
+  'appid',
+  'family',
+  'issued_at',
+  'expires_at',
+  'superseded_at',
+  'revoked_at',
+  'nonce',
+  'component_appid',
 ] as const;
 
 export function appFromRow(r: Row): AppRecord {
@@ -63,7 +89,9 @@ export function tokenFromRow(r: Row, k: TokenKeys = PLAIN_KEYS): TokenRecord {
 }
 
 /** The credential read: the token's columns as `t_*` beside the app's own, and an authorizer token's sets. */
-export const CREDENTIAL_SELECT = `SELECT ${TOKEN_COLUMNS.filter((c) => c !== 'appid').map((c) => `t.${c} AS t_${c}`).join(', ')},
+export const CREDENTIAL_SELECT = `SELECT ${TOKEN_COLUMNS.filter((c) => c !== 'appid')
+  .map((c) => `t.${c} AS t_${c}`)
+  .join(', ')},
   ${APP_COLUMNS.map((c) => `a.${c}`).join(', ')}, a.kf_version, ca.funcscope_category_ids AS funcscope
   FROM access_tokens t JOIN apps a ON a.appid = t.appid
   LEFT JOIN component_authorizations ca ON ca.component_appid = t.component_appid AND ca.authorizer_appid = t.appid`;

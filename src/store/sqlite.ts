@@ -50,7 +50,9 @@ function migrate(db: Database.Database): void {
       const record = db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, 'legacy')");
       for (const v of legacy) record.run(v);
     }
-    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
     const record = db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
     for (const m of pending(loadMigrations('sqlite'), applied)) {
       db.exec(m.sql);

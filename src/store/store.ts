@@ -345,7 +345,10 @@ export interface Store {
   consumeAuthCode(codeHash: string, componentAppid: string, now: number): Promise<string | 'expired' | undefined>;
   /** Sets the hash of the authorization's current refresh token; false when there is no authorization. */
   setRefreshToken(componentAppid: string, authorizerAppid: string, hash: string): Promise<boolean>;
-  getAuthorization(componentAppid: string, authorizerAppid: string): Promise<(AuthorizationRecord & { refresh_token_hash: string | null }) | undefined>;
+  getAuthorization(
+    componentAppid: string,
+    authorizerAppid: string,
+  ): Promise<(AuthorizationRecord & { refresh_token_hash: string | null }) | undefined>;
   /** Ends an authorization; the platform's authorizer tokens for the app answer 40001 from then on. */
   deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean>;
 }

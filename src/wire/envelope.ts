@@ -84,7 +84,10 @@ export function parseJsonObjectBody(raw: Uint8Array | undefined): Record<string,
     throw new WxError('DATA_FORMAT_ERROR', `the body is not JSON: ${(err as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new WxError('DATA_FORMAT_ERROR', `the body is JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}, not an object`);
+    throw new WxError(
+      'DATA_FORMAT_ERROR',
+      `the body is JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}, not an object`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -67,9 +67,7 @@ export const ERR = {
 export type ErrName = keyof typeof ERR;
 export type ErrEntry = (typeof ERR)[ErrName];
 
-const byCode = new Map<number, ErrName>(
-  (Object.keys(ERR) as ErrName[]).map((name) => [ERR[name].errcode, name]),
-);
+const byCode = new Map<number, ErrName>((Object.keys(ERR) as ErrName[]).map((name) => [ERR[name].errcode, name]));
 
 /** The table's name for a numeric errcode, if wxkf knows it. */
 export function errNameOf(errcode: number): ErrName | undefined {

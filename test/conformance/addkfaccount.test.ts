@@ -16,7 +16,8 @@ beforeEach(async () => {
 
 const add = (token: string | undefined, body: unknown, opts: { method?: string; headers?: Record<string, string> } = {}) =>
   call(ctx.t.baseUrl, ADD, { method: opts.method ?? 'POST', query: { access_token: token }, body, headers: opts.headers });
-const list = async (token: string | undefined) => (await call(ctx.t.baseUrl, LIST, { query: { access_token: token } })).json.kf_list as Record<string, unknown>[];
+const list = async (token: string | undefined) =>
+  (await call(ctx.t.baseUrl, LIST, { query: { access_token: token } })).json.kf_list as Record<string, unknown>[];
 
 describe('POST /customservice/kfaccount/add: rules in order', () => {
   it('row 1: a method other than POST is 43002, before the token is looked at', async () => {
@@ -33,12 +34,20 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
   });
 
   it('row 3: an unknown or revoked token is 40001', async () => {
-    expectWxError(await add('x'.repeat(128), { kf_account: 'a@kf_alias1', nickname: 'A' }), 40001,
-      'invalid credential, access_token is invalid or not latest', hint);
+    expectWxError(
+      await add('x'.repeat(128), { kf_account: 'a@kf_alias1', nickname: 'A' }),
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+      hint,
+    );
     const revoked = await ctx.admin.request('POST', '/tokens/revoke', { access_token: tokens.service });
     expect(revoked.status).toBe(204);
-    expectWxError(await add(tokens.service, { kf_account: 'a@kf_alias1', nickname: 'A' }), 40001,
-      'invalid credential, access_token is invalid or not latest', hint);
+    expectWxError(
+      await add(tokens.service, { kf_account: 'a@kf_alias1', nickname: 'A' }),
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+      hint,
+    );
   });
 
   it('row 3: a token superseded more than 5 minutes ago is 40001 (within 5 minutes it still works)', async () => {
@@ -47,8 +56,12 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
     await ctx.admin.advance(299);
     expectOk(await add(old, { kf_account: 'a@kf_alias1', nickname: 'A' }));
     await ctx.admin.advance(1);
-    expectWxError(await add(old, { kf_account: 'b@kf_alias1', nickname: 'B' }), 40001,
-      'invalid credential, access_token is invalid or not latest', hint);
+    expectWxError(
+      await add(old, { kf_account: 'b@kf_alias1', nickname: 'B' }),
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+      hint,
+    );
   });
 
   it('row 4: a token past its 7200 s is 42001; a superseded and expired one is 40001 (row 3 first)', async () => {
@@ -102,9 +115,26 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
 
   it('row 10: an illegal kf_account is 65404', async () => {
     const bad: unknown[] = [
-      undefined, null, 5, true, ['a@kf_alias1'], { a: 1 }, '', 'abc', '@kf_alias1', 'abcdefghijk@kf_alias1',
-      'ab-c@kf_alias1', 'ab.c@kf_alias1', 'ab c@kf_alias1', '客服@kf_alias1', 'a@other_alias', 'a@', 'a@kf_alias1@kf_alias1',
-      'a@gh_0123456789ac', ' a@kf_alias1', 'a@kf_alias1 ',
+      undefined,
+      null,
+      5,
+      true,
+      ['a@kf_alias1'],
+      { a: 1 },
+      '',
+      'abc',
+      '@kf_alias1',
+      'abcdefghijk@kf_alias1',
+      'ab-c@kf_alias1',
+      'ab.c@kf_alias1',
+      'ab c@kf_alias1',
+      '客服@kf_alias1',
+      'a@other_alias',
+      'a@',
+      'a@kf_alias1@kf_alias1',
+      'a@gh_0123456789ac',
+      ' a@kf_alias1',
+      'a@kf_alias1 ',
     ];
     for (const kf_account of bad) {
       expectWxError(await add(tokens.service, { kf_account, nickname: 'A' }), 65404, 'illegal custom service account', hint);
@@ -112,13 +142,22 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
   });
 
   it('row 10: the whole kf_account is at most 30 characters', async () => {
-    expectWxError(await add(tokens.longAlias, { kf_account: 'abcdefghij@a234567890123456789b', nickname: 'A' }), 65404,
-      'illegal custom service account', hint);
+    expectWxError(
+      await add(tokens.longAlias, { kf_account: 'abcdefghij@a234567890123456789b', nickname: 'A' }),
+      65404,
+      'illegal custom service account',
+      hint,
+    );
     expectOk(await add(tokens.longAlias, { kf_account: 'abcdefghi@a234567890123456789b', nickname: 'A' }));
   });
 
   it('row 10: an app with neither WeChat ID nor original ID can add no account', async () => {
-    expectWxError(await add(tokens.noWechatId, { kf_account: 'a@', nickname: 'A' }), 65404, 'illegal custom service account', hint);
+    expectWxError(
+      await add(tokens.noWechatId, { kf_account: 'a@', nickname: 'A' }),
+      65404,
+      'illegal custom service account',
+      hint,
+    );
   });
 
   it('row 10 before row 11: an illegal kf_account and an illegal nickname are 65404', async () => {
@@ -127,8 +166,25 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
 
   it('row 11: an illegal nickname is 65403', async () => {
     const bad: unknown[] = [
-      undefined, null, 5, false, ['A'], {}, '', 'x'.repeat(17), '客'.repeat(17), '   ', '\u3000\u3000', '\t\n',
-      'a\u0001b', 'a\u007fb', 'a\u200bb', 'a\ufeffb', 'a\u202eb', 'a\ud800b', '\udc00',
+      undefined,
+      null,
+      5,
+      false,
+      ['A'],
+      {},
+      '',
+      'x'.repeat(17),
+      '客'.repeat(17),
+      '   ',
+      '\u3000\u3000',
+      '\t\n',
+      'a\u0001b',
+      'a\u007fb',
+      'a\u200bb',
+      'a\ufeffb',
+      'a\u202eb',
+      'a\ud800b',
+      '\udc00',
     ];
     for (const nickname of bad) {
       expectWxError(await add(tokens.service, { kf_account: 'a@kf_alias1', nickname }), 65403, 'illegal nickname', hint);
@@ -160,14 +216,29 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
     const kf_accounts = Array.from({ length: 99 }, (_, i) => ({ kf_account: `s${i}@kf_alias1`, nickname: `S${i}` }));
     await ctx.admin.seed({ apps: [{ ...APPS.service, kf_accounts }] });
     expectOk(await add(tokens.service, { kf_account: 'last@kf_alias1', nickname: 'L' }));
-    expectWxError(await add(tokens.service, { kf_account: 'S5@kf_alias1', nickname: 'B' }), 65406, 'custom service account exists', hint);
-    expectWxError(await add(tokens.service, { kf_account: 'new@kf_alias1', nickname: 'N' }), 65405,
-      'custom service account number reach limit', hint);
+    expectWxError(
+      await add(tokens.service, { kf_account: 'S5@kf_alias1', nickname: 'B' }),
+      65406,
+      'custom service account exists',
+      hint,
+    );
+    expectWxError(
+      await add(tokens.service, { kf_account: 'new@kf_alias1', nickname: 'N' }),
+      65405,
+      'custom service account number reach limit',
+      hint,
+    );
     expect(await list(tokens.service)).toHaveLength(100);
   });
 
   it('row 14: the account is stored as sent and listed at once, kf_id from 1001, legacy password and unknown fields ignored', async () => {
-    expectOk(await add(tokens.service, { kf_account: 'Test1@KF_alias1', nickname: '客服1', password: 'e10adc3949ba59abbe56e057f20f883e' }));
+    expectOk(
+      await add(tokens.service, {
+        kf_account: 'Test1@KF_alias1',
+        nickname: '客服1',
+        password: 'e10adc3949ba59abbe56e057f20f883e',
+      }),
+    );
     expectOk(await add(tokens.service, { kf_account: 'test2@gh_0123456789ab', nickname: '客服2', extra: { x: 1 } }));
     const expected = [
       { kf_account: 'Test1@KF_alias1', kf_headimgurl: '', kf_id: '1001', kf_nick: '客服1' },
@@ -180,11 +251,20 @@ describe('POST /customservice/kfaccount/add: rules in order', () => {
     expect(other.text).toContain('客服1');
   });
 
-  it('getkflist: runs the common checks and answers only the accounts of the caller\'s app', async () => {
-    expectWxError(await call(ctx.t.baseUrl, LIST, { method: 'POST', query: { access_token: tokens.service }, body: {} }), 43001,
-      'require GET method', hint);
+  it("getkflist: runs the common checks and answers only the accounts of the caller's app", async () => {
+    expectWxError(
+      await call(ctx.t.baseUrl, LIST, { method: 'POST', query: { access_token: tokens.service }, body: {} }),
+      43001,
+      'require GET method',
+      hint,
+    );
     expectWxError(await call(ctx.t.baseUrl, LIST), 41001, 'access_token missing', hint);
-    expectWxError(await call(ctx.t.baseUrl, LIST, { query: { access_token: tokens.uncertifiedService } }), 48001, 'api unauthorized', hint);
+    expectWxError(
+      await call(ctx.t.baseUrl, LIST, { query: { access_token: tokens.uncertifiedService } }),
+      48001,
+      'api unauthorized',
+      hint,
+    );
     expectOk(await add(tokens.subscription, { kf_account: 'a@sub_alias2', nickname: 'A' }));
     expect(await list(tokens.service)).toEqual([]);
     expect(await list(tokens.subscription)).toHaveLength(1);

@@ -3,12 +3,18 @@ import { APPS, SECRET, SEED } from '../helpers/fixtures.js';
 import { call } from '../helpers/http.js';
 import { conformanceSuite } from '../helpers/suite.js';
 
-
 const ctx = conformanceSuite();
 
 describe('admin API authentication', () => {
   it('a wrong, missing or malformed bearer token gets 401 and nothing else', async () => {
-    for (const authorization of [undefined, '', 'Bearer', 'Bearer wrong', `Basic ${ctx.t.adminToken}`, `Bearer ${ctx.t.adminToken}x`]) {
+    for (const authorization of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer wrong',
+      `Basic ${ctx.t.adminToken}`,
+      `Bearer ${ctx.t.adminToken}x`,
+    ]) {
       const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
       const a = await call(ctx.t.baseUrl, '/admin/api/apps', { headers });
       expect(a.status).toBe(401);
@@ -66,7 +72,13 @@ describe('/admin/api/apps', () => {
     const created = await ctx.admin.request('POST', '/apps', { appid: 'wx00000000000000aa' });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({
-      appid: 'wx00000000000000aa', type: 'service', certified: true, alias: '', kf_enabled: true, ip_whitelist: [], secret_frozen: false,
+      appid: 'wx00000000000000aa',
+      type: 'service',
+      certified: true,
+      alias: '',
+      kf_enabled: true,
+      ip_whitelist: [],
+      secret_frozen: false,
     });
     expect(created.json.secret).toMatch(/^[0-9a-f]{32}$/);
     expect(created.json.original_id).toMatch(/^gh_[0-9a-f]{12}$/);
@@ -97,10 +109,14 @@ describe('/admin/api/apps', () => {
 
 describe('/admin/api/seed', () => {
   const doc = {
-    apps: [{ ...APPS.service, kf_accounts: [{ kf_account: 'alice@kf_alias1', nickname: 'Alice' }] }, { appid: 'wx00000000000000bb' }],
+    apps: [
+      { ...APPS.service, kf_accounts: [{ kf_account: 'alice@kf_alias1', nickname: 'Alice' }] },
+      { appid: 'wx00000000000000bb' },
+    ],
     component_platforms: [
       {
-        component_appid: 'wxabcdef1234567890', component_appsecret: SECRET,
+        component_appid: 'wxabcdef1234567890',
+        component_appsecret: SECRET,
         authorizations: [{ authorizer_appid: APPS.service.appid, funcscope_category_ids: [1, 6] }],
       },
     ],
@@ -129,7 +145,9 @@ describe('/admin/api/seed', () => {
   });
 
   it('rejects an account that breaks the kf rules and writes nothing', async () => {
-    const bad = { apps: [{ appid: 'wx00000000000000dd', alias: 'good_alias' , kf_accounts: [{ kf_account: 'a@other_alias', nickname: 'A' }] }] };
+    const bad = {
+      apps: [{ appid: 'wx00000000000000dd', alias: 'good_alias', kf_accounts: [{ kf_account: 'a@other_alias', nickname: 'A' }] }],
+    };
     const a = await ctx.admin.request('POST', '/seed', bad);
     expect(a.status).toBe(400);
     expect(a.json.error).toContain('kf_account');
@@ -146,23 +164,38 @@ describe('admin API times', () => {
     await ctx.admin.clock({ advance: 60 });
     const patched = await ctx.admin.request('PATCH', '/apps/wx00000000000000ee', { certified: true });
     expect(patched.json).toMatchObject({ created_at: at, updated_at: at + 60 });
-    expect((await ctx.admin.request('GET', '/apps')).json.apps).toEqual([expect.objectContaining({ created_at: at, updated_at: at + 60 })]);
-    const token = (await ctx.admin.token('wx00000000000000ee'));
+    expect((await ctx.admin.request('GET', '/apps')).json.apps).toEqual([
+      expect.objectContaining({ created_at: at, updated_at: at + 60 }),
+    ]);
+    const token = await ctx.admin.token('wx00000000000000ee');
     const add = await call(ctx.t.baseUrl, '/customservice/kfaccount/add', {
-      method: 'POST', query: { access_token: token }, body: { kf_account: 't1@times_alias', nickname: 'T' },
+      method: 'POST',
+      query: { access_token: token },
+      body: { kf_account: 't1@times_alias', nickname: 'T' },
     });
     expect(add.json.errcode).toBe(0);
     const invite = await call(ctx.t.baseUrl, '/customservice/kfaccount/inviteworker', {
-      method: 'POST', query: { access_token: token }, body: { kf_account: 't1@times_alias', invite_wx: 'worker_times' },
+      method: 'POST',
+      query: { access_token: token },
+      body: { kf_account: 't1@times_alias', invite_wx: 'worker_times' },
     });
     expect(invite.json.errcode).toBe(0);
-    const accounts = (await ctx.admin.request('GET', '/apps/wx00000000000000ee/kf_accounts')).json.kf_accounts as Record<string, unknown>[];
+    const accounts = (await ctx.admin.request('GET', '/apps/wx00000000000000ee/kf_accounts')).json.kf_accounts as Record<
+      string,
+      unknown
+    >[];
     expect(accounts).toEqual([expect.objectContaining({ created_at: at + 60, invite_expire_time: at + 60 + 7 * 86_400 })]);
     const accepted = await ctx.admin.request('POST', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/invitation/accept');
     expect(accepted.json).toMatchObject({ kf_wx: 'worker_times', created_at: at + 60 });
-    const online = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', { status: 1, accepted_case: 2 });
+    const online = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', {
+      status: 1,
+      accepted_case: 2,
+    });
     expect(online.json).toMatchObject({ created_at: at + 60 });
-    const tooMany = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', { status: 1, accepted_case: 3_000_000_000 });
+    const tooMany = await ctx.admin.request('PUT', '/apps/wx00000000000000ee/kf_accounts/t1@times_alias/online', {
+      status: 1,
+      accepted_case: 3_000_000_000,
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.error).toContain('accepted_case');
   });

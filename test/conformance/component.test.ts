@@ -6,7 +6,10 @@ import { conformanceSuite } from '../helpers/suite.js';
 const P = 'wxabcdef1234567890';
 const PSECRET = 'abcdef0123456789abcdef0123456789';
 const noHint = { hint: false };
-const ctx = conformanceSuite({ freeze: true, seed: { ...SEED, component_platforms: [{ component_appid: P, component_appsecret: PSECRET }] } });
+const ctx = conformanceSuite({
+  freeze: true,
+  seed: { ...SEED, component_platforms: [{ component_appid: P, component_appsecret: PSECRET }] },
+});
 let appToken: string;
 beforeEach(async () => {
   appToken = await ctx.admin.token(APPS.service.appid);
@@ -15,13 +18,22 @@ beforeEach(async () => {
 const post = (path: string, body: unknown, query: Query = {}) => call(ctx.t.baseUrl, path, { method: 'POST', query, body });
 const pushTicket = (t: string) => ctx.admin.request('POST', `/component_platforms/${P}/ticket`, { component_verify_ticket: t });
 const componentToken = async (ticket = 'ticket-1') => {
-  const a = await post('/cgi-bin/component/api_component_token', { component_appid: P, component_appsecret: PSECRET, component_verify_ticket: ticket });
+  const a = await post('/cgi-bin/component/api_component_token', {
+    component_appid: P,
+    component_appsecret: PSECRET,
+    component_verify_ticket: ticket,
+  });
   return a.json.component_access_token as string;
 };
 const authorize = async (ids: number[]) =>
-  (await ctx.admin.request('POST', `/component_platforms/${P}/authorizations`, { authorizer_appid: APPS.service.appid, funcscope_category_ids: ids }))
-    .json.authorization_code as string;
-const add = (token: string, kf: string) => post('/customservice/kfaccount/add', { kf_account: kf, nickname: 'N' }, { access_token: token });
+  (
+    await ctx.admin.request('POST', `/component_platforms/${P}/authorizations`, {
+      authorizer_appid: APPS.service.appid,
+      funcscope_category_ids: ids,
+    })
+  ).json.authorization_code as string;
+const add = (token: string, kf: string) =>
+  post('/customservice/kfaccount/add', { kf_account: kf, nickname: 'N' }, { access_token: token });
 
 describe('third-party platform flow', () => {
   it('ticket → component token → code → query_auth → authorizer token → add (set 1) → refresh → revoke', async () => {
@@ -29,29 +41,62 @@ describe('third-party platform flow', () => {
     const ctoken = await componentToken();
     expect(ctoken).toMatch(/^[A-Za-z0-9_-]{128}$/);
     const code = await authorize([1]);
-    const q = await post('/cgi-bin/component/api_query_auth', { component_appid: P, authorization_code: code }, { component_access_token: ctoken });
+    const q = await post(
+      '/cgi-bin/component/api_query_auth',
+      { component_appid: P, authorization_code: code },
+      { component_access_token: ctoken },
+    );
     const info = q.json.authorization_info as Record<string, unknown>;
-    expect(info).toMatchObject({ authorizer_appid: APPS.service.appid, expires_in: 7200, func_info: [{ funcscope_category: { id: 1 } }] });
+    expect(info).toMatchObject({
+      authorizer_appid: APPS.service.appid,
+      expires_in: 7200,
+      func_info: [{ funcscope_category: { id: 1 } }],
+    });
     const atoken = info.authorizer_access_token as string;
     expectOk(await add(atoken, 'tp1@kf_alias1'));
     // The new docs' access_token= works as well as component_access_token=.
-    const r = await post('/cgi-bin/component/api_authorizer_token', {
-      component_appid: P, authorizer_appid: APPS.service.appid, authorizer_refresh_token: info.authorizer_refresh_token,
-    }, { access_token: ctoken });
+    const r = await post(
+      '/cgi-bin/component/api_authorizer_token',
+      {
+        component_appid: P,
+        authorizer_appid: APPS.service.appid,
+        authorizer_refresh_token: info.authorizer_refresh_token,
+      },
+      { access_token: ctoken },
+    );
     expect(r.json).toMatchObject({ expires_in: 7200, authorizer_refresh_token: info.authorizer_refresh_token });
     const fresh = r.json.authorizer_access_token as string;
     expectOk(await add(fresh, 'tp2@kf_alias1'));
-    expect((await ctx.admin.request('DELETE', `/component_platforms/${P}/authorizations/${APPS.service.appid}`)).status).toBe(204);
-    expectWxError(await add(fresh, 'tp3@kf_alias1'), 40001, 'invalid credential, access_token is invalid or not latest', { hint: true });
-    expectWxError(await post('/cgi-bin/component/api_authorizer_token', {
-      component_appid: P, authorizer_appid: APPS.service.appid, authorizer_refresh_token: info.authorizer_refresh_token,
-    }, { component_access_token: ctoken }), 61003, 'component is not authorized by this account', noHint);
+    expect((await ctx.admin.request('DELETE', `/component_platforms/${P}/authorizations/${APPS.service.appid}`)).status).toBe(
+      204,
+    );
+    expectWxError(await add(fresh, 'tp3@kf_alias1'), 40001, 'invalid credential, access_token is invalid or not latest', {
+      hint: true,
+    });
+    expectWxError(
+      await post(
+        '/cgi-bin/component/api_authorizer_token',
+        {
+          component_appid: P,
+          authorizer_appid: APPS.service.appid,
+          authorizer_refresh_token: info.authorizer_refresh_token,
+        },
+        { component_access_token: ctoken },
+      ),
+      61003,
+      'component is not authorized by this account',
+      noHint,
+    );
   });
 
   it('an authorization with set 2 only is 61007 on add', async () => {
     await pushTicket('ticket-1');
     const ctoken = await componentToken();
-    const q = await post('/cgi-bin/component/api_query_auth', { component_appid: P, authorization_code: await authorize([2]) }, { component_access_token: ctoken });
+    const q = await post(
+      '/cgi-bin/component/api_query_auth',
+      { component_appid: P, authorization_code: await authorize([2]) },
+      { component_access_token: ctoken },
+    );
     const atoken = (q.json.authorization_info as { authorizer_access_token: string }).authorizer_access_token;
     expectWxError(await add(atoken, 'tp@kf_alias1'), 61007, 'api is unauthorized to component', { hint: true });
   });
@@ -78,19 +123,52 @@ describe('third-party platform flow', () => {
     const q = (token: Query, body: unknown) => post('/cgi-bin/component/api_query_auth', body, token);
     const body = { component_appid: P, authorization_code: 'x' };
     expectWxError(await q({}, body), 41001, 'access_token missing', noHint);
-    expectWxError(await q({ component_access_token: 'nope' }, body), 40001, 'invalid credential, access_token is invalid or not latest', noHint);
-    expectWxError(await q({ component_access_token: appToken }, body), 61014, 'must use component token for component api', noHint);
+    expectWxError(
+      await q({ component_access_token: 'nope' }, body),
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+      noHint,
+    );
+    expectWxError(
+      await q({ component_access_token: appToken }, body),
+      61014,
+      'must use component token for component api',
+      noHint,
+    );
     const ctoken = await componentToken();
     const code = await authorize([1, 6]);
     expectWxError(await q({ component_access_token: ctoken }, body), 61010, 'code is expired', noHint);
-    expect((await q({ component_access_token: ctoken }, { component_appid: P, authorization_code: code })).json).toHaveProperty('authorization_info');
-    expectWxError(await q({ component_access_token: ctoken }, { component_appid: P, authorization_code: code }), 61010, 'code is expired', noHint);
+    expect((await q({ component_access_token: ctoken }, { component_appid: P, authorization_code: code })).json).toHaveProperty(
+      'authorization_info',
+    );
+    expectWxError(
+      await q({ component_access_token: ctoken }, { component_appid: P, authorization_code: code }),
+      61010,
+      'code is expired',
+      noHint,
+    );
     const late = await authorize([1]);
     await ctx.admin.advance(3600);
-    expectWxError(await q({ component_access_token: ctoken }, { component_appid: P, authorization_code: late }), 61010, 'code is expired', noHint);
-    expectWxError(await post('/cgi-bin/component/api_authorizer_token', {
-      component_appid: P, authorizer_appid: APPS.service.appid, authorizer_refresh_token: 'wrong',
-    }, { component_access_token: ctoken }), 61023, 'refresh_token is invalid', noHint);
+    expectWxError(
+      await q({ component_access_token: ctoken }, { component_appid: P, authorization_code: late }),
+      61010,
+      'code is expired',
+      noHint,
+    );
+    expectWxError(
+      await post(
+        '/cgi-bin/component/api_authorizer_token',
+        {
+          component_appid: P,
+          authorizer_appid: APPS.service.appid,
+          authorizer_refresh_token: 'wrong',
+        },
+        { component_access_token: ctoken },
+      ),
+      61023,
+      'refresh_token is invalid',
+      noHint,
+    );
     await ctx.admin.advance(3600);
     expectWxError(await q({ component_access_token: ctoken }, body), 42001, 'access_token expired', noHint);
   });

@@ -7,17 +7,21 @@ const APPID = APPS.service.appid;
 const noHint = { hint: false };
 const INVALID = 'invalid credential, access_token is invalid or not latest';
 
-
 const ctx = conformanceSuite({ freeze: true, seed: SEED });
 
 const token = (query: Record<string, string | undefined>, method = 'GET') =>
   call(ctx.t.baseUrl, '/cgi-bin/token', { method, query });
 const clientCredential = (appid = APPID, secret = SECRET) => token({ grant_type: 'client_credential', appid, secret });
 const stable = (body: unknown) => call(ctx.t.baseUrl, '/cgi-bin/stable_token', { method: 'POST', body });
-const stableBody = (extra: Record<string, unknown> = {}) => ({ grant_type: 'client_credential', appid: APPID, secret: SECRET, ...extra });
+const stableBody = (extra: Record<string, unknown> = {}) => ({
+  grant_type: 'client_credential',
+  appid: APPID,
+  secret: SECRET,
+  ...extra,
+});
 /** Uses a token on an endpoint that needs one: 0 when it works. */
 const use = async (accessToken: string) =>
-  (await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: accessToken } }));
+  await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: accessToken } });
 const works = async (accessToken: string) => expect((await use(accessToken)).json).toHaveProperty('kf_list');
 const accessToken = (a: Answer) => a.json.access_token as string;
 
@@ -91,7 +95,12 @@ describe('GET /cgi-bin/token', () => {
 
 describe('POST /cgi-bin/stable_token', () => {
   it('GET is 43002; a body that is not a JSON object is 47001, before anything else', async () => {
-    expectWxError(await call(ctx.t.baseUrl, '/cgi-bin/stable_token', { query: stableBody() as never }), 43002, 'require POST method', noHint);
+    expectWxError(
+      await call(ctx.t.baseUrl, '/cgi-bin/stable_token', { query: stableBody() as never }),
+      43002,
+      'require POST method',
+      noHint,
+    );
     expectWxError(await stable('[1]'), 47001, 'data format error', noHint);
     expectWxError(await stable('grant_type=client_credential'), 47001, 'data format error', noHint);
     expectWxError(await stable(''), 44002, 'empty post data', noHint);
@@ -193,7 +202,12 @@ describe('tokens survive what the admin API does to other tokens', () => {
 
   it('an admin-issued token is a /cgi-bin/token-family token', async () => {
     const a = await ctx.admin.token(APPID);
-    expectOk(await call(ctx.t.baseUrl, '/customservice/kfaccount/add', { query: { access_token: a }, body: { kf_account: 'a@kf_alias1', nickname: 'A' } }));
+    expectOk(
+      await call(ctx.t.baseUrl, '/customservice/kfaccount/add', {
+        query: { access_token: a },
+        body: { kf_account: 'a@kf_alias1', nickname: 'A' },
+      }),
+    );
     await clientCredential();
     await ctx.admin.advance(300);
     expectWxError(await use(a), 40001, INVALID, { hint: true });

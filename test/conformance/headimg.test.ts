@@ -12,9 +12,12 @@ const tokens: Record<string, string> = {};
 const ctx = conformanceSuite({ freeze: true, seed: SEED });
 beforeEach(async () => {
   for (const [name, app] of Object.entries(APPS)) tokens[name] = await ctx.admin.token(app.appid);
-  expectOk(await call(ctx.t.baseUrl, '/customservice/kfaccount/add', {
-    query: { access_token: tokens.service }, body: { kf_account: 'a@kf_alias1', nickname: 'A' },
-  }));
+  expectOk(
+    await call(ctx.t.baseUrl, '/customservice/kfaccount/add', {
+      query: { access_token: tokens.service },
+      body: { kf_account: 'a@kf_alias1', nickname: 'A' },
+    }),
+  );
 });
 
 function form(field: string, bytes: Buffer, filename = 'avatar.bin'): FormData {
@@ -51,8 +54,12 @@ describe('POST /customservice/kfaccount/uploadheadimg', () => {
 
   it('rules in order: 65400, 65401 (also a missing or malformed kf_account), 41005, 40009, 40005', async () => {
     await ctx.admin.patchApp(APPS.service.appid, { kf_enabled: false });
-    expectWxError(await upload(form('media', PNG), 'zz@kf_alias1'), 65400,
-      'please enable new custom service, or wait for a while if you have enabled', hint);
+    expectWxError(
+      await upload(form('media', PNG), 'zz@kf_alias1'),
+      65400,
+      'please enable new custom service, or wait for a while if you have enabled',
+      hint,
+    );
     await ctx.admin.patchApp(APPS.service.appid, { kf_enabled: true });
     for (const kf of ['zz@kf_alias1', null, 'bad']) {
       expectWxError(await upload(form('other', PNG), kf), 65401, 'invalid custom service account', hint);
@@ -73,13 +80,22 @@ describe('POST /customservice/kfaccount/uploadheadimg', () => {
 
   it('Mini Programs get 48001; GET is 43002', async () => {
     expectWxError(await upload(form('media', PNG), 'm@gh_00000000000c', tokens.miniProgram), 48001, 'api unauthorized', hint);
-    expectWxError(await call(ctx.t.baseUrl, UPLOAD, { query: { access_token: tokens.service } }), 43002, 'require POST method', hint);
+    expectWxError(
+      await call(ctx.t.baseUrl, UPLOAD, { query: { access_token: tokens.service } }),
+      43002,
+      'require POST method',
+      hint,
+    );
   });
 
-  it('a deleted account\'s image is gone', async () => {
+  it("a deleted account's image is gone", async () => {
     expectOk(await upload(form('media', PNG)));
     const url = await headimgurl();
-    expectOk(await call(ctx.t.baseUrl, '/customservice/kfaccount/del', { query: { access_token: tokens.service, kf_account: 'a@kf_alias1' } }));
+    expectOk(
+      await call(ctx.t.baseUrl, '/customservice/kfaccount/del', {
+        query: { access_token: tokens.service, kf_account: 'a@kf_alias1' },
+      }),
+    );
     expect((await fetch(url)).status).toBe(404);
   });
 });

@@ -38,7 +38,12 @@ describe('POST /customservice/kfaccount/update', () => {
     expectWxError(await update({ kf_account: 'a@kf_alias1', nickname: 5 }), 65403, 'illegal nickname', hint);
   });
   it('common checks: GET is 43002, an uncertified account 48001, an empty body 44002', async () => {
-    expectWxError(await get('/customservice/kfaccount/update', { access_token: tokens.service }), 43002, 'require POST method', hint);
+    expectWxError(
+      await get('/customservice/kfaccount/update', { access_token: tokens.service }),
+      43002,
+      'require POST method',
+      hint,
+    );
     expectWxError(await update({}, tokens.uncertifiedService), 48001, 'api unauthorized', hint);
     expectWxError(await update(''), 44002, 'empty post data', hint);
   });
@@ -56,17 +61,38 @@ describe('/customservice/kfaccount/del', () => {
   it('a deleted account added again gets a new kf_id', async () => {
     expectOk(await post('/customservice/kfaccount/del', tokens.service, { kf_account: 'b@kf_alias1' }));
     expectOk(await post('/customservice/kfaccount/add', tokens.service, { kf_account: 'b@kf_alias1', nickname: 'again' }));
-    expect((await list()).map((a) => [a.kf_account, a.kf_id])).toEqual([['a@kf_alias1', '1001'], ['b@kf_alias1', '1003']]);
+    expect((await list()).map((a) => [a.kf_account, a.kf_id])).toEqual([
+      ['a@kf_alias1', '1001'],
+      ['b@kf_alias1', '1003'],
+    ]);
   });
   it('rules in order: 65400, 65404, 65401; PUT is 43002; POST without body or query is 44002', async () => {
     await ctx.admin.patchApp(APPS.service.appid, { kf_enabled: false });
-    expectWxError(await get('/customservice/kfaccount/del', { access_token: tokens.service, kf_account: 'x' }), 65400, NOT_ENABLED, hint);
+    expectWxError(
+      await get('/customservice/kfaccount/del', { access_token: tokens.service, kf_account: 'x' }),
+      65400,
+      NOT_ENABLED,
+      hint,
+    );
     await ctx.admin.patchApp(APPS.service.appid, { kf_enabled: true });
-    expectWxError(await get('/customservice/kfaccount/del', { access_token: tokens.service }), 65404, 'illegal custom service account', hint);
-    expectWxError(await get('/customservice/kfaccount/del', { access_token: tokens.service, kf_account: 'zz@kf_alias1' }), 65401,
-      'invalid custom service account', hint);
-    expectWxError(await call(ctx.t.baseUrl, '/customservice/kfaccount/del', { method: 'PUT', query: { access_token: tokens.service } }), 43002,
-      'require POST method', hint);
+    expectWxError(
+      await get('/customservice/kfaccount/del', { access_token: tokens.service }),
+      65404,
+      'illegal custom service account',
+      hint,
+    );
+    expectWxError(
+      await get('/customservice/kfaccount/del', { access_token: tokens.service, kf_account: 'zz@kf_alias1' }),
+      65401,
+      'invalid custom service account',
+      hint,
+    );
+    expectWxError(
+      await call(ctx.t.baseUrl, '/customservice/kfaccount/del', { method: 'PUT', query: { access_token: tokens.service } }),
+      43002,
+      'require POST method',
+      hint,
+    );
     expectWxError(await post('/customservice/kfaccount/del', tokens.service, ''), 44002, 'empty post data', hint);
     expectOk(await post('/customservice/kfaccount/del', tokens.service, '', { kf_account: 'a@kf_alias1' }));
   });
@@ -82,11 +108,22 @@ describe('POST /customservice/kfaccount/inviteworker and the invitation lifecycl
     const now = (await ctx.admin.clock()).now;
     expectOk(await invite('a@kf_alias1', 'worker_one'));
     expect((await list())[0]).toEqual({
-      kf_account: 'a@kf_alias1', kf_headimgurl: '', kf_id: '1001', kf_nick: 'N',
-      invite_wx: 'worker_one', invite_expire_time: now + 7 * 86400, invite_status: 'waiting',
+      kf_account: 'a@kf_alias1',
+      kf_headimgurl: '',
+      kf_id: '1001',
+      kf_nick: 'N',
+      invite_wx: 'worker_one',
+      invite_expire_time: now + 7 * 86400,
+      invite_status: 'waiting',
     });
     expect((await answer('a@kf_alias1', 'accept')).status).toBe(200);
-    expect((await list())[0]).toEqual({ kf_account: 'a@kf_alias1', kf_headimgurl: '', kf_id: '1001', kf_nick: 'N', kf_wx: 'worker_one' });
+    expect((await list())[0]).toEqual({
+      kf_account: 'a@kf_alias1',
+      kf_headimgurl: '',
+      kf_id: '1001',
+      kf_nick: 'N',
+      kf_wx: 'worker_one',
+    });
     expectOk(await invite('b@kf_alias1', 'worker_two'));
     const rejected = await answer('b@kf_alias1', 'reject');
     expect(rejected.status, rejected.text).toBe(200);
@@ -109,15 +146,29 @@ describe('POST /customservice/kfaccount/inviteworker and the invitation lifecycl
       expectWxError(await invite('a@kf_alias1', bad), 65409, 'wechat account invalid', hint);
     }
     expectOk(await invite('a@kf_alias1', 'worker_one'));
-    expectWxError(await invite('a@kf_alias1', 'worker_two'), 65411, 'a effective invitation to bind the custom service account exists', hint);
+    expectWxError(
+      await invite('a@kf_alias1', 'worker_two'),
+      65411,
+      'a effective invitation to bind the custom service account exists',
+      hint,
+    );
     expectWxError(await invite('b@kf_alias1', 'worker_one'), 65408, 'you have already invited the wechat user', hint);
     await answer('a@kf_alias1', 'accept');
-    expectWxError(await invite('a@kf_alias1', 'worker_two'), 65412, 'the custom service account have been bound by a wechat user', hint);
+    expectWxError(
+      await invite('a@kf_alias1', 'worker_two'),
+      65412,
+      'the custom service account have been bound by a wechat user',
+      hint,
+    );
     expectWxError(await invite('b@kf_alias1', 'worker_one'), 65407, 'the wechat user have been one of your workers', hint);
   });
 
   it('65410: a worker bound to 5 accounts across apps cannot be invited again', async () => {
-    const apps = Array.from({ length: 6 }, (_, i) => ({ appid: `wx00000000000001${(i + 16).toString(16)}`, alias: `many_${i}_alias`, kf_accounts: [{ kf_account: `w@many_${i}_alias`, nickname: 'W' }] }));
+    const apps = Array.from({ length: 6 }, (_, i) => ({
+      appid: `wx00000000000001${(i + 16).toString(16)}`,
+      alias: `many_${i}_alias`,
+      kf_accounts: [{ kf_account: `w@many_${i}_alias`, nickname: 'W' }],
+    }));
     await ctx.admin.seed({ apps });
     for (const [i, a] of apps.slice(0, 5).entries()) {
       const tok = await ctx.admin.token(a.appid);
@@ -125,7 +176,12 @@ describe('POST /customservice/kfaccount/inviteworker and the invitation lifecycl
       expect((await answer(`w@many_${i}_alias`, 'accept', a.appid)).status).toBe(200);
     }
     const sixth = await ctx.admin.token(apps[5]!.appid);
-    expectWxError(await invite('w@many_5_alias', 'busy_worker', sixth), 65410, 'too many custom service accounts bound by the worker', hint);
+    expectWxError(
+      await invite('w@many_5_alias', 'busy_worker', sixth),
+      65410,
+      'too many custom service accounts bound by the worker',
+      hint,
+    );
   });
 
   it('Mini Programs and MiniGames get 48001; uncertified accounts too', async () => {
@@ -135,7 +191,9 @@ describe('POST /customservice/kfaccount/inviteworker and the invitation lifecycl
   });
 
   it('concurrent invitations of one WeChat ID to two accounts of one app: exactly one succeeds', async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => invite(i % 2 ? 'a@kf_alias1' : 'b@kf_alias1', 'racing_worker')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => invite(i % 2 ? 'a@kf_alias1' : 'b@kf_alias1', 'racing_worker')),
+    );
     const codes = answers.map((a) => a.json.errcode);
     expect(codes.filter((c) => c === 0)).toHaveLength(1);
     expect(codes.every((c) => c === 0 || c === 65408 || c === 65411)).toBe(true);
@@ -143,7 +201,7 @@ describe('POST /customservice/kfaccount/inviteworker and the invitation lifecycl
 });
 
 describe('getkflist after the app is deleted and made again', () => {
-  it('lists only the new app\'s accounts (no list of the former app survives anywhere)', async () => {
+  it("lists only the new app's accounts (no list of the former app survives anywhere)", async () => {
     expect(await list()).toHaveLength(2);
     expect((await ctx.admin.request('DELETE', `/apps/${APPS.service.appid}`)).status).toBe(204);
     await ctx.admin.seed({ apps: [APPS.service] });
@@ -159,9 +217,19 @@ describe('getonlinekflist', () => {
     const online = async (path: string) => (await get(path, { access_token: tokens.service })).json;
     expect(await online('/cgi-bin/customservice/getonlinekflist')).toEqual({ kf_online_list: [] });
     await post('/customservice/kfaccount/inviteworker', tokens.service, { kf_account: 'a@kf_alias1', invite_wx: 'worker_one' });
-    expect((await ctx.admin.request('PUT', `/apps/${APPS.service.appid}/kf_accounts/a@kf_alias1/online`, { status: 1, accepted_case: 2 })).status).toBe(409);
+    expect(
+      (
+        await ctx.admin.request('PUT', `/apps/${APPS.service.appid}/kf_accounts/a@kf_alias1/online`, {
+          status: 1,
+          accepted_case: 2,
+        })
+      ).status,
+    ).toBe(409);
     await ctx.admin.request('POST', `/apps/${APPS.service.appid}/kf_accounts/a@kf_alias1/invitation/accept`);
-    const set = await ctx.admin.request('PUT', `/apps/${APPS.service.appid}/kf_accounts/a@kf_alias1/online`, { status: 1, accepted_case: 2 });
+    const set = await ctx.admin.request('PUT', `/apps/${APPS.service.appid}/kf_accounts/a@kf_alias1/online`, {
+      status: 1,
+      accepted_case: 2,
+    });
     expect(set.json).toMatchObject({ online_status: 1, accepted_case: 2, kf_wx: 'worker_one' });
     const expected = { kf_online_list: [{ kf_account: 'a@kf_alias1', status: 1, kf_id: '1001', accepted_case: 2 }] };
     expect(await online('/cgi-bin/customservice/getonlinekflist')).toEqual(expected);
@@ -174,17 +242,26 @@ describe('getonlinekflist', () => {
 
 describe('authorizer_access_token: the permission sets per interface', () => {
   const PLATFORM = 'wxabcdef1234567890';
-  it('needs one of the interface\'s sets (61007 otherwise); a revoked authorization makes it 40001', async () => {
+  it("needs one of the interface's sets (61007 otherwise); a revoked authorization makes it 40001", async () => {
     expect((await ctx.admin.request('POST', '/component_platforms', { component_appid: PLATFORM })).status).toBe(201);
     const authorize = (ids: number[]) =>
-      ctx.admin.request('POST', `/component_platforms/${PLATFORM}/authorizations`, { authorizer_appid: APPS.service.appid, funcscope_category_ids: ids });
+      ctx.admin.request('POST', `/component_platforms/${PLATFORM}/authorizations`, {
+        authorizer_appid: APPS.service.appid,
+        funcscope_category_ids: ids,
+      });
     expect((await authorize([19])).status).toBe(200);
-    const tok = (await ctx.admin.request('POST', '/tokens', { appid: APPS.service.appid, component_appid: PLATFORM })).json.access_token as string;
+    const tok = (await ctx.admin.request('POST', '/tokens', { appid: APPS.service.appid, component_appid: PLATFORM })).json
+      .access_token as string;
     // Set 19 is enough for add, del, getkflist, getonlinekflist; not for update, uploadheadimg, inviteworker.
     expect((await get('/cgi-bin/customservice/getkflist', { access_token: tok })).json).toHaveProperty('kf_list');
     expectOk(await post('/customservice/kfaccount/add', tok, { kf_account: 'c@kf_alias1', nickname: 'C' }));
     const text = 'api is unauthorized to component';
-    expectWxError(await post('/customservice/kfaccount/update', tok, { kf_account: 'c@kf_alias1', nickname: 'D' }), 61007, text, hint);
+    expectWxError(
+      await post('/customservice/kfaccount/update', tok, { kf_account: 'c@kf_alias1', nickname: 'D' }),
+      61007,
+      text,
+      hint,
+    );
     expectWxError(await post('/customservice/kfaccount/inviteworker', tok, {}), 61007, text, hint);
     expectWxError(await post('/customservice/kfaccount/uploadheadimg', tok, {}), 61007, text, hint);
     expect((await authorize([6])).status).toBe(200);
@@ -193,8 +270,14 @@ describe('authorizer_access_token: the permission sets per interface', () => {
     await ctx.admin.patchApp(APPS.service.appid, { certified: false });
     expectWxError(await post('/customservice/kfaccount/update', tok, {}), 48001, 'api unauthorized', hint);
     await ctx.admin.patchApp(APPS.service.appid, { certified: true });
-    expect((await ctx.admin.request('DELETE', `/component_platforms/${PLATFORM}/authorizations/${APPS.service.appid}`)).status).toBe(204);
-    expectWxError(await get('/cgi-bin/customservice/getkflist', { access_token: tok }), 40001,
-      'invalid credential, access_token is invalid or not latest', hint);
+    expect(
+      (await ctx.admin.request('DELETE', `/component_platforms/${PLATFORM}/authorizations/${APPS.service.appid}`)).status,
+    ).toBe(204);
+    expectWxError(
+      await get('/cgi-bin/customservice/getkflist', { access_token: tok }),
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+      hint,
+    );
   });
 });

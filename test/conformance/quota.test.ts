@@ -45,7 +45,8 @@ describe('daily quotas (45009)', () => {
   it('the token endpoint has its own quota (default 2000); 45009 after its checks', async () => {
     expect(await quotaOf('/cgi-bin/token')).toEqual({ daily_limit: 2000, used: 0, remain: 2000 });
     await setLimit('/cgi-bin/token', 1);
-    const get = (secret = SECRET) => call(ctx.t.baseUrl, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret } });
+    const get = (secret = SECRET) =>
+      call(ctx.t.baseUrl, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret } });
     expect((await get()).json).toHaveProperty('access_token');
     expectWxError(await get('f'.repeat(32)), 40125, 'invalid appsecret', noHint);
     expectWxError(await get(), 45009, 'reach max api daily quota limit', noHint);
@@ -55,8 +56,19 @@ describe('daily quotas (45009)', () => {
     await setLimit(ADD, 1);
     expectOk(await add(1));
     const kfList = () => call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
-    for (const body of [undefined, '[1]', { kf_account: 'bad', nickname: 'x' }, { kf_account: 'q1@kf_alias1', nickname: 'Q' }, { kf_account: 'q2@kf_alias1', nickname: 'Q' }]) {
-      expectWxError(await call(ctx.t.baseUrl, ADD, { method: 'POST', query: { access_token: token }, body }), 45009, 'reach max api daily quota limit', { hint: true });
+    for (const body of [
+      undefined,
+      '[1]',
+      { kf_account: 'bad', nickname: 'x' },
+      { kf_account: 'q1@kf_alias1', nickname: 'Q' },
+      { kf_account: 'q2@kf_alias1', nickname: 'Q' },
+    ]) {
+      expectWxError(
+        await call(ctx.t.baseUrl, ADD, { method: 'POST', query: { access_token: token }, body }),
+        45009,
+        'reach max api daily quota limit',
+        { hint: true },
+      );
     }
     expect((await kfList()).json.kf_list).toEqual([expect.objectContaining({ kf_account: 'q1@kf_alias1' })]);
     expect(await quotaOf(ADD)).toEqual({ daily_limit: 1, used: 1, remain: 0 });
@@ -81,7 +93,8 @@ describe('daily quotas (45009)', () => {
     const codes = answers.map((a) => a.json.errcode);
     expect(codes.filter((c) => c === 0 || c === 65404)).toHaveLength(10);
     expect(codes.filter((c) => c === 45009)).toHaveLength(40);
-    const listed = (await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } })).json.kf_list as unknown[];
+    const listed = (await call(ctx.t.baseUrl, '/cgi-bin/customservice/getkflist', { query: { access_token: token } })).json
+      .kf_list as unknown[];
     expect(listed).toHaveLength(codes.filter((c) => c === 0).length);
   });
 
@@ -116,16 +129,23 @@ describe('stable_token minute limit (45011)', () => {
       ok += batch.filter((a) => typeof a.json.access_token === 'string').length;
     }
     expect(ok).toBe(10_000);
-    expectWxError(await post('/cgi-bin/stable_token', body, {}), 45011, 'api minute-quota reach limit, must slower, retry next minute', noHint);
+    expectWxError(
+      await post('/cgi-bin/stable_token', body, {}),
+      45011,
+      'api minute-quota reach limit, must slower, retry next minute',
+      noHint,
+    );
     // Other apps and the plain token endpoint are not affected.
-    expect((await post('/cgi-bin/stable_token', { ...body, appid: APPS.subscription.appid }, {})).json).toHaveProperty('access_token');
+    expect((await post('/cgi-bin/stable_token', { ...body, appid: APPS.subscription.appid }, {})).json).toHaveProperty(
+      'access_token',
+    );
     await ctx.admin.advance(60);
     expect((await post('/cgi-bin/stable_token', body, {})).json).toHaveProperty('access_token');
   }, 120_000);
 });
 
 describe('clear_quota', () => {
-  it('v1: resets the app\'s counters; the appid must be the token\'s own (40013), present (41002)', async () => {
+  it("v1: resets the app's counters; the appid must be the token's own (40013), present (41002)", async () => {
     await setLimit(ADD, 1);
     expectOk(await add(1));
     expectWxError(await add(2), 45009, 'reach max api daily quota limit', { hint: true });
@@ -139,10 +159,16 @@ describe('clear_quota', () => {
     await ctx.admin.clock({ set: Date.UTC(2026, 9, 15) / 1000 });
     token = await ctx.admin.token(APPS.service.appid);
     for (let i = 0; i < 5; i++) expectOk(await post('/cgi-bin/clear_quota', { appid: APPS.service.appid }));
-    for (let i = 0; i < 5; i++) expectOk(await post('/cgi-bin/clear_quota/v2', {}, { appid: APPS.service.appid, appsecret: SECRET }));
+    for (let i = 0; i < 5; i++)
+      expectOk(await post('/cgi-bin/clear_quota/v2', {}, { appid: APPS.service.appid, appsecret: SECRET }));
     const text = 'forbid to clear quota because of reaching the limit';
     expectWxError(await post('/cgi-bin/clear_quota', { appid: APPS.service.appid }), 48006, text, noHint);
-    expectWxError(await post('/cgi-bin/clear_quota/v2', { appid: APPS.service.appid, appsecret: SECRET }, {}), 48006, text, noHint);
+    expectWxError(
+      await post('/cgi-bin/clear_quota/v2', { appid: APPS.service.appid, appsecret: SECRET }, {}),
+      48006,
+      text,
+      noHint,
+    );
     // 2026-11-01 00:00 China time is 2026-10-31 16:00 UTC.
     await ctx.admin.clock({ set: Date.UTC(2026, 9, 31, 16) / 1000 });
     token = await ctx.admin.token(APPS.service.appid);
@@ -188,7 +214,12 @@ describe('POST /cgi-bin/openapi/rid/get', () => {
     expectWxError(await post('/cgi-bin/openapi/rid/get', {}), 76002, 'rid is error', noHint);
     expectWxError(await post('/cgi-bin/openapi/rid/get', { rid: '00000000-00000000-00000000' }), 76001, 'rid not found', noHint);
     const other = await ctx.admin.token(APPS.subscription.appid);
-    expectWxError(await post('/cgi-bin/openapi/rid/get', { rid }, { access_token: other }), 76003, 'could not query this rid,no permission', noHint);
+    expectWxError(
+      await post('/cgi-bin/openapi/rid/get', { rid }, { access_token: other }),
+      76003,
+      'could not query this rid,no permission',
+      noHint,
+    );
     await ctx.admin.advance(7 * 86400);
     token = await ctx.admin.token(APPS.service.appid);
     expectWxError(await post('/cgi-bin/openapi/rid/get', { rid }), 76001, 'rid not found', noHint);
@@ -204,10 +235,16 @@ describe('admin journal', () => {
     const one = await ctx.admin.request('GET', `/journal/${rid}`);
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({
-      rid, appid: APPS.service.appid, path: ADD, invoke_time: now, errcode: 65404, request_url: `access_token=${token.slice(0, 8)}…`,
+      rid,
+      appid: APPS.service.appid,
+      path: ADD,
+      invoke_time: now,
+      errcode: 65404,
+      request_url: `access_token=${token.slice(0, 8)}…`,
     });
     expect((await ctx.admin.request('GET', '/journal/00000000-00000000-00000000')).status).toBe(404);
-    const all = (await ctx.admin.request('GET', `/journal?appid=${APPS.service.appid}&path=${encodeURIComponent(ADD)}`)).json.entries as { errcode: number }[];
+    const all = (await ctx.admin.request('GET', `/journal?appid=${APPS.service.appid}&path=${encodeURIComponent(ADD)}`)).json
+      .entries as { errcode: number }[];
     expect(all.map((e) => e.errcode).sort()).toEqual([0, 65404]);
     const failed = (await ctx.admin.request('GET', '/journal?errcode=65404')).json.entries as { rid: string }[];
     expect(failed.map((e) => e.rid)).toEqual([rid]);

@@ -31,8 +31,10 @@ describe('POST /customservice/kfaccount/add under concurrency', () => {
   });
 
   it('50 simultaneous adds of one account in mixed letter case: exactly one succeeds, 49 get 65406', async () => {
-    const forms = Array.from({ length: 50 }, (_, i) =>
-      [...'dup'].map((ch, j) => ((i >> j) & 1 ? ch.toUpperCase() : ch)).join('') + (i % 2 ? '@kf_alias1' : '@GH_0123456789AB'),
+    const forms = Array.from(
+      { length: 50 },
+      (_, i) =>
+        [...'dup'].map((ch, j) => ((i >> j) & 1 ? ch.toUpperCase() : ch)).join('') + (i % 2 ? '@kf_alias1' : '@GH_0123456789AB'),
     );
     const answers = await Promise.all(forms.map(add));
     expect(tally(answers.map((a) => a.json.errcode))).toEqual({ '0': 1, '65406': 49 });

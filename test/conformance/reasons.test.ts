@@ -39,10 +39,14 @@ describe('every refusal of addkfaccount records why, in plain words', () => {
     ['row 3 (40001)', () => add({}, { token: 'x'.repeat(128) }), /unknown access_token/],
     ['row 7 (44002)', () => add(''), /body is empty/],
     ['row 8 (47001)', () => add('[1]'), /not an object/],
-    ['row 9 (65400)', async () => {
-      await ctx.admin.patchApp(APPS.service.appid, { kf_enabled: false });
-      return add({ kf_account: 'a@kf_alias1', nickname: 'A' });
-    }, /not enabled new customer service/],
+    [
+      'row 9 (65400)',
+      async () => {
+        await ctx.admin.patchApp(APPS.service.appid, { kf_enabled: false });
+        return add({ kf_account: 'a@kf_alias1', nickname: 'A' });
+      },
+      /not enabled new customer service/,
+    ],
     ['row 10 (65404, no @)', () => add({ kf_account: 'abc', nickname: 'A' }), /no @/],
     ['row 10 (65404, suffix)', () => add({ kf_account: 'a@wrong', nickname: 'A' }), /suffix must be @kf_alias1 or @gh_/],
     ['row 10 (65404, PREFIX)', () => add({ kf_account: 'a-b@kf_alias1', nickname: 'A' }), /PREFIX "a-b"/],
@@ -63,20 +67,26 @@ describe('every refusal of addkfaccount records why, in plain words', () => {
 
   it('row 6 (45009): a used-up quota', async () => {
     await ctx.admin.request('PUT', `/apps/${APPS.service.appid}/quotas`, { cgi_path: ADD, daily_limit: 0 });
-    expect(await reasonOf(await add({ kf_account: 'a@kf_alias1', nickname: 'A' }))).toMatch(/used its 0 calls of \/customservice\/kfaccount\/add today/);
+    expect(await reasonOf(await add({ kf_account: 'a@kf_alias1', nickname: 'A' }))).toMatch(
+      /used its 0 calls of \/customservice\/kfaccount\/add today/,
+    );
   });
 
   it('a success has no reason', async () => {
     const ok = await add({ kf_account: 'fine@kf_alias1', nickname: 'A' });
     expect(ok.json.errcode).toBe(0);
-    const entries = (await ctx.admin.request('GET', `/journal?path=${encodeURIComponent(ADD)}&errcode=0`)).json.entries as Record<string, unknown>[];
+    const entries = (await ctx.admin.request('GET', `/journal?path=${encodeURIComponent(ADD)}&errcode=0`)).json.entries as Record<
+      string,
+      unknown
+    >[];
     expect(entries.map((e) => e.reason)).toEqual([null]);
   });
 });
 
 describe('token calls are journaled under the appid they name', () => {
   it('a success, a wrong secret, an unknown appid, stable_token and clear_quota/v2; filtering by app finds them', async () => {
-    const tokenCall = (query: Record<string, string>) => call(ctx.t.baseUrl, '/cgi-bin/token', { query: { grant_type: 'client_credential', ...query } });
+    const tokenCall = (query: Record<string, string>) =>
+      call(ctx.t.baseUrl, '/cgi-bin/token', { query: { grant_type: 'client_credential', ...query } });
     expect((await tokenCall({ appid: APPS.service.appid, secret: SECRET })).json.access_token).toBeTruthy();
     const wrong = await tokenCall({ appid: APPS.service.appid, secret: '0'.repeat(32) });
     expect(wrong.json.errcode).toBe(40125);
@@ -87,12 +97,23 @@ describe('token calls are journaled under the appid they name', () => {
       body: { grant_type: 'client_credential', appid: APPS.service.appid, secret: 'nope' },
     });
     expect(stable.json.errcode).toBe(40125);
-    const v2 = await call(ctx.t.baseUrl, '/cgi-bin/clear_quota/v2', { method: 'POST', query: { appid: APPS.service.appid, appsecret: SECRET } });
+    const v2 = await call(ctx.t.baseUrl, '/cgi-bin/clear_quota/v2', {
+      method: 'POST',
+      query: { appid: APPS.service.appid, appsecret: SECRET },
+    });
     expect(v2.json.errcode).toBe(0);
-    const mine = (await ctx.admin.request('GET', `/journal?appid=${APPS.service.appid}`)).json.entries as Record<string, unknown>[];
+    const mine = (await ctx.admin.request('GET', `/journal?appid=${APPS.service.appid}`)).json.entries as Record<
+      string,
+      unknown
+    >[];
     const paths = mine.map((e) => `${String(e.path)} ${String(e.errcode)}`);
     expect(paths).toEqual(
-      expect.arrayContaining(['/cgi-bin/token 0', '/cgi-bin/token 40125', '/cgi-bin/stable_token 40125', '/cgi-bin/clear_quota/v2 0']),
+      expect.arrayContaining([
+        '/cgi-bin/token 0',
+        '/cgi-bin/token 40125',
+        '/cgi-bin/stable_token 40125',
+        '/cgi-bin/clear_quota/v2 0',
+      ]),
     );
   });
 });

@@ -13,7 +13,12 @@ const require = createRequire(import.meta.url);
 interface WechatApi {
   endpoint: string;
   getLatestToken(cb: (err: Error | null, token: { accessToken: string }) => void): void;
-  addKfAccount(account: string, nick: string, password: string, cb: (err: (Error & { code?: number }) | null, data: unknown) => void): void;
+  addKfAccount(
+    account: string,
+    nick: string,
+    password: string,
+    cb: (err: (Error & { code?: number }) | null, data: unknown) => void,
+  ): void;
   getCustomServiceList(cb: (err: Error | null, data: { kf_list: Record<string, string>[] }) => void): void;
   updateKfAccount(account: string, nick: string, password: string, cb: (err: Error | null, data: unknown) => void): void;
   deleteKfAccount(account: string, cb: (err: Error | null, data: unknown) => void): void;

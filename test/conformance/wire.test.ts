@@ -37,7 +37,9 @@ describe('JSON bodies whatever the Content-Type', () => {
   });
 
   it('with a UTF-8 byte-order mark', async () => {
-    expectOk(await raw(`\ufeff${JSON.stringify({ kf_account: 'c@kf_alias1', nickname: 'C' })}`, { 'content-type': 'text/plain' }));
+    expectOk(
+      await raw(`\ufeff${JSON.stringify({ kf_account: 'c@kf_alias1', nickname: 'C' })}`, { 'content-type': 'text/plain' }),
+    );
   });
 
   it('a body that is not UTF-8 is 47001, and nothing is stored', async () => {
@@ -67,7 +69,12 @@ describe('the 1 MiB limit', () => {
 
   it('a 2 MiB body still gets checks 1–8 first: no token is 41001, a GET is 43002', async () => {
     expectWxError(await raw(big(2 * 1024 * 1024), {}, { access_token: '' }), 41001, 'access_token missing', hint);
-    expectWxError(await call(ctx.t.baseUrl, ADD, { method: 'PUT', body: big(2 * 1024 * 1024) }), 43002, 'require POST method', hint);
+    expectWxError(
+      await call(ctx.t.baseUrl, ADD, { method: 'PUT', body: big(2 * 1024 * 1024) }),
+      43002,
+      'require POST method',
+      hint,
+    );
   });
 
   it('a body just under 1 MiB is read', async () => {
@@ -77,7 +84,11 @@ describe('the 1 MiB limit', () => {
 
 describe('envelope', () => {
   it('an unknown path is 40066 with a hint, on any method', async () => {
-    for (const [method, path] of [['GET', '/cgi-bin/nope'], ['POST', '/customservice/kfaccount/ad'], ['GET', '/']] as const) {
+    for (const [method, path] of [
+      ['GET', '/cgi-bin/nope'],
+      ['POST', '/customservice/kfaccount/ad'],
+      ['GET', '/'],
+    ] as const) {
       expectWxError(await call(ctx.t.baseUrl, path, { method, query: { access_token: token } }), 40066, 'invalid url', hint);
     }
     expectWxError(await call(ctx.t.baseUrl, `${ADD}/`, { method: 'POST', body: {} }), 40066, 'invalid url', hint);
@@ -94,7 +105,7 @@ describe('envelope', () => {
     await ctx.admin.clock({ real: true });
   });
 
-  it('wrong JSON types are the field\'s own error: kf_account 5 is 65404, nickname null is 65403', async () => {
+  it("wrong JSON types are the field's own error: kf_account 5 is 65404, nickname null is 65403", async () => {
     expectWxError(await raw(JSON.stringify({ kf_account: 5, nickname: 'A' })), 65404, 'illegal custom service account', hint);
     expectWxError(await raw(JSON.stringify({ kf_account: 'a@kf_alias1', nickname: null })), 65403, 'illegal nickname', hint);
   });

@@ -22,9 +22,16 @@ const seed = JSON.parse(readFileSync(new URL('docs/examples-seed.json', root), '
   apps: { appid: string; secret: string; alias: string }[];
   component_platforms: { component_appid: string; component_appsecret: string }[];
 };
-const pages = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(new URL('docs/', root))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const byPage = new Map<string, DocExample[]>(
-  pages.map((page) => [page, examples(page, readFileSync(new URL(page, root), 'utf8'))] as const).filter(([, list]) => list.length > 0),
+  pages
+    .map((page) => [page, examples(page, readFileSync(new URL(page, root), 'utf8'))] as const)
+    .filter(([, list]) => list.length > 0),
 );
 
 let t: Target;
@@ -38,7 +45,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the docs hold runnable examples', () => {
-  it("the pages have some", () => expect([...byPage.values()].flat().length).toBeGreaterThan(100));
+  it('the pages have some', () => expect([...byPage.values()].flat().length).toBeGreaterThan(100));
 });
 
 for (const [page, list] of byPage) {
@@ -65,9 +72,11 @@ for (const [page, list] of byPage) {
     });
     for (const example of list) {
       it(`line ${example.line}: ${example.script.split('\n')[0]?.slice(0, 90)}`, async () => {
-        const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', example.script], { env, timeout: 20_000 }).catch((err: { stdout?: string; stderr?: string }) => {
-          throw new Error(`${page}:${example.line} failed: ${err.stderr ?? ''}${err.stdout ?? ''}`);
-        });
+        const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', example.script], { env, timeout: 20_000 }).catch(
+          (err: { stdout?: string; stderr?: string }) => {
+            throw new Error(`${page}:${example.line} failed: ${err.stderr ?? ''}${err.stdout ?? ''}`);
+          },
+        );
         expect(compare(example, stdout), `${page}:${example.line}\n${example.script}`).toBeUndefined();
       });
     }

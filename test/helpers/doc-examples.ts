@@ -29,7 +29,13 @@ export function examples(page: string, text: string): DocExample[] {
     if (fence !== '```json' && fence !== '```text') continue;
     let k = j + 1;
     while (k < lines.length && lines[k]?.trim() !== '```') k++;
-    out.push({ page, line: start, script, lang: fence === '```json' ? 'json' : 'text', answer: lines.slice(j + 1, k).join('\n') });
+    out.push({
+      page,
+      line: start,
+      script,
+      lang: fence === '```json' ? 'json' : 'text',
+      answer: lines.slice(j + 1, k).join('\n'),
+    });
     i = k;
   }
   return out;
@@ -45,10 +51,13 @@ export function wildcard(expected: string): RegExp {
 export function mismatch(expected: unknown, actual: unknown, at = '$'): string | undefined {
   if (expected === '…') return undefined;
   if (typeof expected === 'string') {
-    return typeof actual === 'string' && wildcard(expected).test(actual) ? undefined : `${at}: ${JSON.stringify(actual)} is not ${JSON.stringify(expected)}`;
+    return typeof actual === 'string' && wildcard(expected).test(actual)
+      ? undefined
+      : `${at}: ${JSON.stringify(actual)} is not ${JSON.stringify(expected)}`;
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return `${at}: ${JSON.stringify(actual)} is not a list of ${expected.length}`;
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return `${at}: ${JSON.stringify(actual)} is not a list of ${expected.length}`;
     for (let i = 0; i < expected.length; i++) {
       const m = mismatch(expected[i], actual[i], `${at}[${i}]`);
       if (m) return m;
@@ -56,7 +65,8 @@ export function mismatch(expected: unknown, actual: unknown, at = '$'): string |
     return undefined;
   }
   if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${at}: ${JSON.stringify(actual)} is not an object`;
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return `${at}: ${JSON.stringify(actual)} is not an object`;
     const want = Object.keys(expected).sort();
     const got = Object.keys(actual).sort();
     if (want.join() !== got.join()) return `${at}: keys ${got.join(', ')} are not ${want.join(', ')}`;
@@ -76,7 +86,8 @@ export function compare(example: DocExample, output: string): string | undefined
     const got = output.trimEnd().split('\n');
     if (want.length !== got.length) return `${got.length} lines, not ${want.length}:\n${output}`;
     for (let i = 0; i < want.length; i++) {
-      if (!wildcard(want[i] as string).test(got[i] as string)) return `line ${i + 1}: ${JSON.stringify(got[i])} is not ${JSON.stringify(want[i])}`;
+      if (!wildcard(want[i] as string).test(got[i] as string))
+        return `line ${i + 1}: ${JSON.stringify(got[i])} is not ${JSON.stringify(want[i])}`;
     }
     return undefined;
   }

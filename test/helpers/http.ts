@@ -46,7 +46,11 @@ export async function call(base: string, path: string, opts: RequestOptions = {}
     body = JSON.stringify(opts.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
-  const res = await fetch(url(base, path, opts.query), { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const res = await fetch(url(base, path, opts.query), {
+    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
   return answer(res);
 }
 

@@ -10,7 +10,6 @@ export const PG_BASE_URL = withDefaultUser(
   process.env.WXKF_TEST_DATABASE_URL ?? 'postgresql:///postgres?host=/var/run/postgresql',
 );
 
-
 export type Backend = 'sqlite' | 'postgres';
 export const BACKEND: Backend = process.env.WXKF_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 
@@ -32,7 +31,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is unreachable at ${PG_BASE_URL} (start it with scripts/start-postgres.sh): ${(err as Error).message}`);
+    throw new Error(
+      `PostgreSQL is unreachable at ${PG_BASE_URL} (start it with scripts/start-postgres.sh): ${(err as Error).message}`,
+    );
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();

@@ -18,7 +18,7 @@ export async function startTarget(): Promise<Target> {
   const external = process.env.WXKF_BASE_URL;
   if (external) {
     const adminToken = process.env.WXKF_ADMIN_TOKEN;
-    if (!adminToken) throw new Error('WXKF_BASE_URL needs WXKF_ADMIN_TOKEN (the deployment\'s admin token)');
+    if (!adminToken) throw new Error("WXKF_BASE_URL needs WXKF_ADMIN_TOKEN (the deployment's admin token)");
     return { baseUrl: external.replace(/\/$/, ''), adminToken, close: async () => {} };
   }
   const db = BACKEND === 'postgres' ? await createTestDatabase() : undefined;

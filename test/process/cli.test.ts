@@ -46,12 +46,17 @@ for (const [name, target] of Object.entries(targets)) {
     it('reset, apps create/list/show/update/rotate-secret/delete', async () => {
       expect(ok(await cli('reset'))).toMatch(/reset: the store is empty/);
       expect(ok(await cli('apps', 'list'))).toMatch(/no apps/);
-      const created = json(await cli('apps', 'create', APPID, '--alias', 'cli_alias', '--type', 'service', '--json')) as Record<string, unknown>;
+      const created = json(await cli('apps', 'create', APPID, '--alias', 'cli_alias', '--type', 'service', '--json')) as Record<
+        string,
+        unknown
+      >;
       expect(created).toMatchObject({ appid: APPID, alias: 'cli_alias', type: 'service', certified: true });
       expect(ok(await cli('apps', 'list'))).toMatch(new RegExp(`^APPID +TYPE +CERTIFIED.*\\n${APPID} +service +yes +cli_alias`));
       expect((json(await cli('apps', 'list', '--json')) as unknown[]).length).toBe(1);
       expect(ok(await cli('apps', 'show', APPID))).toMatch(/alias: +cli_alias/);
-      const updated = json(await cli('apps', 'update', APPID, '--certified', 'false', '--daily-quota', '/cgi-bin/token=5', '--json'));
+      const updated = json(
+        await cli('apps', 'update', APPID, '--certified', 'false', '--daily-quota', '/cgi-bin/token=5', '--json'),
+      );
       expect(updated).toMatchObject({ certified: false, daily_quotas: { '/cgi-bin/token': 5 } });
       const rotated = ok(await cli('apps', 'rotate-secret', APPID));
       expect(rotated).toMatch(/^secret: [0-9a-f]{32}\n$/);
@@ -63,13 +68,25 @@ for (const [name, target] of Object.entries(targets)) {
     it('seed, token, kf list', async () => {
       await cli('reset');
       const seed = join(dir, `${name}-seed.json`);
-      writeFileSync(seed, JSON.stringify({ apps: [{ appid: APPID, alias: 'cli_alias', kf_accounts: [{ kf_account: 'amy@cli_alias', nickname: 'Amy' }] }] }));
-      expect(ok(await cli('seed', seed))).toMatch(new RegExp(`app ${APPID}: created, secret [0-9a-f]{32}\\nkf accounts added: 1`));
-      expect(json(await cli('seed', seed, '--json'))).toMatchObject({ apps: [{ appid: APPID, created: false }], kf_accounts_added: 0 });
+      writeFileSync(
+        seed,
+        JSON.stringify({
+          apps: [{ appid: APPID, alias: 'cli_alias', kf_accounts: [{ kf_account: 'amy@cli_alias', nickname: 'Amy' }] }],
+        }),
+      );
+      expect(ok(await cli('seed', seed))).toMatch(
+        new RegExp(`app ${APPID}: created, secret [0-9a-f]{32}\\nkf accounts added: 1`),
+      );
+      expect(json(await cli('seed', seed, '--json'))).toMatchObject({
+        apps: [{ appid: APPID, created: false }],
+        kf_accounts_added: 0,
+      });
       expect(ok(await cli('token', APPID))).toMatch(/^[A-Za-z0-9_-]{128,}\n$/);
       expect(json(await cli('token', APPID, '--json'))).toMatchObject({ access_token: expect.any(String), expires_in: 7200 });
       expect(ok(await cli('kf', 'list', APPID))).toMatch(/KF_ACCOUNT +KF_ID +NICKNAME.*\namy@cli_alias +1001 +Amy/);
-      expect(json(await cli('kf', 'list', APPID, '--json'))).toEqual([expect.objectContaining({ kf_account: 'amy@cli_alias', kf_id: 1001 })]);
+      expect(json(await cli('kf', 'list', APPID, '--json'))).toEqual([
+        expect.objectContaining({ kf_account: 'amy@cli_alias', kf_id: 1001 }),
+      ]);
     });
 
     it('clock show, advance, set, freeze, real', async () => {
@@ -91,9 +108,13 @@ for (const [name, target] of Object.entries(targets)) {
       const journal = (await cli('journal', '--json')) as CliRun;
       expect(Array.isArray(json(journal))).toBe(true);
       if (name === 'server') {
-        const refused = await fetch(`${server.url}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${'0'.repeat(32)}`);
+        const refused = await fetch(
+          `${server.url}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${'0'.repeat(32)}`,
+        );
         const rid = /rid: (\S+)/.exec(((await refused.json()) as { errmsg: string }).errmsg)?.[1] as string;
-        expect(ok(await cli('journal', '--appid', APPID, '--errcode', '40125'))).toMatch(new RegExp(`${rid} +/cgi-bin/token +${APPID} +40125 +secret is not`));
+        expect(ok(await cli('journal', '--appid', APPID, '--errcode', '40125'))).toMatch(
+          new RegExp(`${rid} +/cgi-bin/token +${APPID} +40125 +secret is not`),
+        );
         expect(ok(await cli('journal', rid))).toMatch(/reason: +secret is not/);
         expect(json(await cli('journal', rid, '--json'))).toMatchObject({ rid, errcode: 40125, appid: APPID });
         expect(ok(await cli('journal', '--since', '10m', '--path', '/cgi-bin/token'))).toContain(rid);
@@ -149,7 +170,15 @@ describe('wxkf exec', () => {
   it('applies a seed (no demo app then), and a command it cannot run is 127', async () => {
     const seed = join(dir, 'exec-seed.json');
     writeFileSync(seed, JSON.stringify({ apps: [{ appid: APPID }] }));
-    const r = await runCli(['exec', '--seed', seed, '--', 'bash', '-c', `test -z "$WXKF_APPID" && curl -sS -H "Authorization: Bearer $WXKF_ADMIN_TOKEN" "$WXKF_BASE_URL/admin/api/apps/${APPID}"`]);
+    const r = await runCli([
+      'exec',
+      '--seed',
+      seed,
+      '--',
+      'bash',
+      '-c',
+      `test -z "$WXKF_APPID" && curl -sS -H "Authorization: Bearer $WXKF_ADMIN_TOKEN" "$WXKF_BASE_URL/admin/api/apps/${APPID}"`,
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ appid: APPID });
     const missing = await runCli(['exec', '--', 'no-such-command-wxkf']);

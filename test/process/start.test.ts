@@ -56,7 +56,11 @@ describe('the banner tells the state', () => {
     const first = await spawnServe(['--db', db]);
     expect(first.output()).toContain(`SQLite ${db} (1 app, 0 kf accounts)`);
     const adminToken = /admin token \(shown once, stored hashed\): (\S+)/.exec(first.output())?.[1] as string;
-    await call(first.url, '/admin/api/clock', { method: 'POST', body: { freeze: true }, headers: { authorization: `Bearer ${adminToken}` } });
+    await call(first.url, '/admin/api/clock', {
+      method: 'POST',
+      body: { freeze: true },
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(await first.stop('SIGINT')).toBe(0);
     expect(first.output()).toMatch(/wxkf: stopped/);
     const again = await spawnServe(['--db', db]);
@@ -109,15 +113,19 @@ describe('signals reach the server through npm start', () => {
     return { child, url, exited, output: () => out };
   };
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s to the npm process stops the server and frees the port', async (signal) => {
-    const s = npmStart(join(dir, `${signal}.db`));
-    const port = portOf(await s.url);
-    expect(await portFree(port)).toBe(false);
-    s.child.kill(signal);
-    await s.exited;
-    expect(await waitFor(() => portFree(port))).toBe(true);
-    expect(s.output()).toMatch(new RegExp(`wxkf: ${signal}, finishing requests in flight`));
-  }, 90_000);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s to the npm process stops the server and frees the port',
+    async (signal) => {
+      const s = npmStart(join(dir, `${signal}.db`));
+      const port = portOf(await s.url);
+      expect(await portFree(port)).toBe(false);
+      s.child.kill(signal);
+      await s.exited;
+      expect(await waitFor(() => portFree(port))).toBe(true);
+      expect(s.output()).toMatch(new RegExp(`wxkf: ${signal}, finishing requests in flight`));
+    },
+    90_000,
+  );
 
   it('a server whose npm parent is killed outright stops by itself and frees the port', async () => {
     const s = npmStart(join(dir, 'orphan.db'));

@@ -20,7 +20,12 @@ afterEach(async () => {
 async function inProcess(wrap: (s: Store) => Store = (s) => s): Promise<{ wxkf: WxkfApp; store: Store; token: string }> {
   const store = openSqliteStore(':memory:');
   const clock = new DeploymentClock(new FakeClock(Date.UTC(2026, 10, 25, 8, 0, 0)));
-  const wxkf = await buildApp({ store: wrap(store), clock, random: new SeededRandom('routes'), adminToken: { plain: 'admin-token' } });
+  const wxkf = await buildApp({
+    store: wrap(store),
+    clock,
+    random: new SeededRandom('routes'),
+    adminToken: { plain: 'admin-token' },
+  });
   closers.push(async () => {
     await wxkf.fastify.close();
     await store.close();
@@ -34,7 +39,7 @@ async function inProcess(wrap: (s: Store) => Store = (s) => s): Promise<{ wxkf: 
 }
 
 describe('buildApp with injected clock and randomness', () => {
-  it('answers a byte-exact envelope: the rid is the fake clock\'s seconds and seeded bytes', async () => {
+  it("answers a byte-exact envelope: the rid is the fake clock's seconds and seeded bytes", async () => {
     const { wxkf } = await inProcess();
     const res = await wxkf.fastify.inject({ method: 'GET', url: '/customservice/kfaccount/add' });
     expect(res.statusCode).toBe(200);
@@ -42,28 +47,33 @@ describe('buildApp with injected clock and randomness', () => {
     const body = JSON.parse(res.body) as { errcode: number; errmsg: string };
     const seconds = Math.floor(Date.UTC(2026, 10, 25, 8, 0, 0) / 1000).toString(16);
     expect(body.errcode).toBe(43002);
-    expect(body.errmsg).toMatch(new RegExp(`^require POST method hint: \\[[\\w-]{16}\\] rid: ${seconds}-[0-9a-f]{8}-[0-9a-f]{8}$`));
+    expect(body.errmsg).toMatch(
+      new RegExp(`^require POST method hint: \\[[\\w-]{16}\\] rid: ${seconds}-[0-9a-f]{8}-[0-9a-f]{8}$`),
+    );
   });
 
   it('a failing store answers -1 system error with HTTP 200, and writes nothing', async () => {
     let fail = false;
-    const { wxkf, store, token } = await inProcess((s) =>
-      new Proxy(s, {
-        get(target, prop, receiver) {
-          const v = Reflect.get(target, prop, receiver) as unknown;
-          if (prop === 'addKfAccount' && typeof v === 'function') {
-            return async (...args: unknown[]) => {
-              if (fail) throw new Error('disk on fire');
-              return (v as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
-      }),
+    const { wxkf, store, token } = await inProcess(
+      (s) =>
+        new Proxy(s, {
+          get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver) as unknown;
+            if (prop === 'addKfAccount' && typeof v === 'function') {
+              return async (...args: unknown[]) => {
+                if (fail) throw new Error('disk on fire');
+                return (v as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            }
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        }),
     );
     fail = true;
     const res = await wxkf.fastify.inject({
-      method: 'POST', url: `/customservice/kfaccount/add?access_token=${token}`, payload: { kf_account: 'a@kf_alias1', nickname: 'A' },
+      method: 'POST',
+      url: `/customservice/kfaccount/add?access_token=${token}`,
+      payload: { kf_account: 'a@kf_alias1', nickname: 'A' },
     });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ errcode: -1 });
@@ -80,7 +90,10 @@ describe('wxkf serve --forbidden-words', () => {
     writeFileSync(words, '# test list\nSpam\n广告\n');
     const seed = join(dir, 'seed.json');
     writeFileSync(seed, JSON.stringify(SEED));
-    const loaded = loadConfig({ db: ':memory:', port: '0', adminToken: 'admin-token', forbiddenWords: words, seed, logLevel: 'silent' }, {});
+    const loaded = loadConfig(
+      { db: ':memory:', port: '0', adminToken: 'admin-token', forbiddenWords: words, seed, logLevel: 'silent' },
+      {},
+    );
     if (!loaded.ok) throw new Error(loaded.problems.join());
     const server = await startServer(loaded.config, { logger: false });
     closers.push(() => server.close());

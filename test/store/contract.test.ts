@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { CallCount, type AppPatch, type AppRecord, type NewKfAccount, type QuotaAdmission, type Store, type TokenRecord } from '../../src/store/store.js';
+import {
+  CallCount,
+  type AppPatch,
+  type AppRecord,
+  type NewKfAccount,
+  type QuotaAdmission,
+  type Store,
+  type TokenRecord,
+} from '../../src/store/store.js';
 import { addRule, decideAnswer } from '../../src/domains/kf/rules.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
@@ -24,12 +32,31 @@ afterEach(async () => {
 });
 
 const app = (appid: string, over: Partial<AppRecord> = {}): AppRecord => ({
-  appid, secret: 's'.repeat(32), type: 'service', certified: true, alias: 'alias_1', original_id: 'gh_0123456789ab',
-  kf_enabled: true, ip_whitelist: ['10.0.0.1'], secret_frozen: false, created_at: 1000, updated_at: 1000, daily_quotas: {}, ...over,
+  appid,
+  secret: 's'.repeat(32),
+  type: 'service',
+  certified: true,
+  alias: 'alias_1',
+  original_id: 'gh_0123456789ab',
+  kf_enabled: true,
+  ip_whitelist: ['10.0.0.1'],
+  secret_frozen: false,
+  created_at: 1000,
+  updated_at: 1000,
+  daily_quotas: {},
+  ...over,
 });
 const token = (hash: string, appid: string, issued: number, over: Partial<TokenRecord> = {}): TokenRecord => ({
-  token_hash: hash, appid, family: 'client_credential', issued_at: issued, expires_at: issued + 7_200_000,
-  superseded_at: null, revoked_at: null, nonce: null, component_appid: null, ...over,
+  token_hash: hash,
+  appid,
+  family: 'client_credential',
+  issued_at: issued,
+  expires_at: issued + 7_200_000,
+  superseded_at: null,
+  revoked_at: null,
+  nonce: null,
+  component_appid: null,
+  ...over,
 });
 const acct = (prefix: string, now = 5) => ({ kf_account: `${prefix}@alias_1`, prefix: prefix.toLowerCase(), nickname: 'N', now });
 
@@ -110,8 +137,12 @@ describe(`Store contract (${BACKEND})`, () => {
     expect(s0).toMatchObject({ current: undefined, force_count: 0, last_force_at: null });
     const w = (hash: string, expectedVersion: number, revokeOthersAt: number | null) =>
       store.writeStable('wx1', {
-        expectedVersion, token: token(hash, 'wx1', 10, { family: 'stable', nonce: 'ab' }), revokeOthersAt,
-        force_day: 7, force_count: 1, last_force_at: 10,
+        expectedVersion,
+        token: token(hash, 'wx1', 10, { family: 'stable', nonce: 'ab' }),
+        revokeOthersAt,
+        force_day: 7,
+        force_count: 1,
+        last_force_at: 10,
       });
     const results = await Promise.all([w('x', s0.version, null), w('y', s0.version, null), w('z', s0.version, null)]);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -162,10 +193,26 @@ describe(`Store contract (${BACKEND})`, () => {
     expect(await add('wx1', acct('d'), 3)).toEqual({ result: 'limit' });
     expect(await add('wx1', acct('d'), 4)).toEqual({ result: 'added', kf_id: 1004 });
     const list = await store.listKfAccounts('wx1');
-    expect(list.map((a) => [a.kf_account, a.kf_id])).toEqual([['A@alias_1', 1001], ['b@alias_1', 1002], ['c@alias_1', 1003], ['d@alias_1', 1004]]);
+    expect(list.map((a) => [a.kf_account, a.kf_id])).toEqual([
+      ['A@alias_1', 1001],
+      ['b@alias_1', 1002],
+      ['c@alias_1', 1003],
+      ['d@alias_1', 1004],
+    ]);
     expect(list[0]).toEqual({
-      appid: 'wx1', kf_account: 'A@alias_1', kf_id: 1001, kf_nick: 'N', kf_headimgurl: '', kf_wx: null, invite_wx: null,
-      invite_expire_time: null, invite_status: null, online_status: 0, accepted_case: 0, created_at: 5, updated_at: 5,
+      appid: 'wx1',
+      kf_account: 'A@alias_1',
+      kf_id: 1001,
+      kf_nick: 'N',
+      kf_headimgurl: '',
+      kf_wx: null,
+      invite_wx: null,
+      invite_expire_time: null,
+      invite_status: null,
+      online_status: 0,
+      accepted_case: 0,
+      created_at: 5,
+      updated_at: 5,
     });
   });
 
@@ -203,13 +250,27 @@ describe(`Store contract (${BACKEND})`, () => {
     expect(await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 })).toBe(true);
     expect(await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 't', created_at: 2 })).toBe(false);
     expect(await store.getComponentPlatform('wxc')).toEqual({
-      component_appid: 'wxc', component_appsecret: 's', created_at: 1, ticket: null, ticket_at: null,
+      component_appid: 'wxc',
+      component_appsecret: 's',
+      created_at: 1,
+      ticket: null,
+      ticket_at: null,
     });
     expect(await store.setComponentTicket('wxc', 'tk', 5)).toBe(true);
     expect(await store.setComponentTicket('nope', 'tk', 5)).toBe(false);
     expect(await store.getComponentPlatform('wxc')).toMatchObject({ ticket: 'tk', ticket_at: 5 });
-    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1, 6], created_at: 3 });
-    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [19], created_at: 4 });
+    await store.putAuthorization({
+      component_appid: 'wxc',
+      authorizer_appid: 'wx1',
+      funcscope_category_ids: [1, 6],
+      created_at: 3,
+    });
+    await store.putAuthorization({
+      component_appid: 'wxc',
+      authorizer_appid: 'wx1',
+      funcscope_category_ids: [19],
+      created_at: 4,
+    });
     expect(await store.listAuthorizations('wxc')).toEqual([
       { component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [19], created_at: 3 },
     ]);
@@ -272,20 +333,40 @@ describe(`Store contract (${BACKEND})`, () => {
   it('authorizer tokens: the credential carries the granted sets, and none once the authorization is gone', async () => {
     await create(app('wx1'));
     await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
-    await store.putAuthorization({ component_appid: 'wxc', authorizer_appid: 'wx1', funcscope_category_ids: [1, 19], created_at: 1 });
+    await store.putAuthorization({
+      component_appid: 'wxc',
+      authorizer_appid: 'wx1',
+      funcscope_category_ids: [1, 19],
+      created_at: 1,
+    });
     await store.issueToken(token('p', 'wx1', 1, { family: 'authorizer', component_appid: 'wxc' }));
     await store.issueToken(token('q', 'wx1', 2));
-    expect(await store.findCredential('p')).toMatchObject({ funcscope: [1, 19], token: { component_appid: 'wxc', superseded_at: null } });
+    expect(await store.findCredential('p')).toMatchObject({
+      funcscope: [1, 19],
+      token: { component_appid: 'wxc', superseded_at: null },
+    });
     expect((await store.findCredential('q'))?.funcscope).toBeNull();
     expect(await store.deleteAuthorization('wxc', 'wx1')).toBe(true);
     expect((await store.findCredential('p'))?.funcscope).toBeNull();
   });
 
-  it('component tokens supersede the platform\'s previous one; codes are used once; refresh tokens are kept hashed', async () => {
+  it("component tokens supersede the platform's previous one; codes are used once; refresh tokens are kept hashed", async () => {
     await create(app('wx1'));
     await store.createComponentPlatform({ component_appid: 'wxc', component_appsecret: 's', created_at: 1 });
-    await store.issueComponentToken({ token_hash: 'c1', component_appid: 'wxc', issued_at: 10, expires_at: 7210, superseded_at: null });
-    await store.issueComponentToken({ token_hash: 'c2', component_appid: 'wxc', issued_at: 20, expires_at: 7220, superseded_at: null });
+    await store.issueComponentToken({
+      token_hash: 'c1',
+      component_appid: 'wxc',
+      issued_at: 10,
+      expires_at: 7210,
+      superseded_at: null,
+    });
+    await store.issueComponentToken({
+      token_hash: 'c2',
+      component_appid: 'wxc',
+      issued_at: 20,
+      expires_at: 7220,
+      superseded_at: null,
+    });
     expect(await store.findComponentToken('c1')).toMatchObject({ superseded_at: 20 });
     expect(await store.findComponentToken('c2')).toMatchObject({ superseded_at: null, expires_at: 7220 });
     await store.createAuthCode('h', 'wxc', 'wx1', 100);

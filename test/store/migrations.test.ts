@@ -8,4 +8,3 @@ describe('migration files', () => {
     expect(loadMigrations('sqlite').map((m) => m.version)).toEqual(loadMigrations('sqlite').map((_, i) => i + 1));
   });
 });
-

@@ -63,7 +63,9 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
   it('after a restart, accounts, tokens and the journal are still there (SIGTERM stops cleanly and flushes)', async () => {
     const first = await serve([...storeArgs('restart.db'), '--admin-token', ADMIN]);
     await admin(first.url).seed(SEED);
-    const tok = await call(first.url, '/cgi-bin/token', { query: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET } });
+    const tok = await call(first.url, '/cgi-bin/token', {
+      query: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET },
+    });
     const token = tok.json.access_token as string;
     const stable = await call(first.url, '/cgi-bin/stable_token', {
       body: { grant_type: 'client_credential', appid: APPS.service.appid, secret: SECRET },
@@ -153,19 +155,21 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
     const [a, b] = await Promise.all([0, 1].map(() => serve([...storeArgs('quota.db'), '--admin-token', ADMIN])));
     await admin(a!.url).seed(SEED);
     const quota = await admin(a!.url).request('PUT', `/apps/${APPS.service.appid}/quotas`, {
-      cgi_path: '/customservice/kfaccount/add', daily_limit: 10,
+      cgi_path: '/customservice/kfaccount/add',
+      daily_limit: 10,
     });
     expect(quota.status).toBe(200);
     const token = await admin(a!.url).token(APPS.service.appid);
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => add(i % 2 ? a!.url : b!.url, token, `q${i}@kf_alias1`)));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => add(i % 2 ? a!.url : b!.url, token, `q${i}@kf_alias1`)),
+    );
     const codes = answers.map((r) => r.json.errcode);
     expect(codes.filter((c) => c === 0)).toHaveLength(10);
     expect(codes.filter((c) => c === 45009)).toHaveLength(40);
 
     const refused = answers.find((r) => r.json.errcode === 45009)!;
     const rid = /rid: (\S+)$/.exec(String(refused.json.errmsg))?.[1];
-    const lookup = (url: string) =>
-      call(url, '/cgi-bin/openapi/rid/get', { query: { access_token: token }, body: { rid } });
+    const lookup = (url: string) => call(url, '/cgi-bin/openapi/rid/get', { query: { access_token: token }, body: { rid } });
     // The journal is written in batches (every 200 ms): each node finds the request within a few.
     const poll = async (url: string) => {
       let found = await lookup(url);

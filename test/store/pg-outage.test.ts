@@ -38,7 +38,8 @@ describe('PostgreSQL outage', () => {
     const add = async (i: number) => {
       const started = performance.now();
       const r = await call(url, '/customservice/kfaccount/add', {
-        query: { access_token: token }, body: { kf_account: `o${i}@kf_alias1`, nickname: 'N' },
+        query: { access_token: token },
+        body: { kf_account: `o${i}@kf_alias1`, nickname: 'N' },
       });
       return { i, errcode: r.json.errcode as number, status: r.status, ms: performance.now() - started };
     };

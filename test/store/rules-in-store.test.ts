@@ -32,8 +32,18 @@ afterAll(async () => {
 async function freshApp(): Promise<string> {
   const appid = `wxrule${++n}`;
   const app: AppRecord = {
-    appid, secret: 's', type: 'service', certified: true, alias: 'alias_1', original_id: '', kf_enabled: true,
-    ip_whitelist: [], secret_frozen: false, created_at: 1, updated_at: 1, daily_quotas: {},
+    appid,
+    secret: 's',
+    type: 'service',
+    certified: true,
+    alias: 'alias_1',
+    original_id: '',
+    kf_enabled: true,
+    ip_whitelist: [],
+    secret_frozen: false,
+    created_at: 1,
+    updated_at: 1,
+    daily_quotas: {},
   };
   await store.createApp(app, 0);
   return appid;
@@ -49,8 +59,12 @@ describe(`rules the store applies (${BACKEND})`, () => {
           accounts: fc.integer({ min: 0, max: 6 }),
           same: fc.boolean(),
           limit: fc.integer({ min: 0, max: 7 }),
-          counted: fc.option(fc.record({ period: fc.integer({ min: 1, max: 3 }), used: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
-          admission: fc.option(fc.record({ period: fc.integer({ min: 1, max: 3 }), limit: fc.integer({ min: 0, max: 4 }) }), { nil: undefined }),
+          counted: fc.option(fc.record({ period: fc.integer({ min: 1, max: 3 }), used: fc.integer({ min: 0, max: 3 }) }), {
+            nil: undefined,
+          }),
+          admission: fc.option(fc.record({ period: fc.integer({ min: 1, max: 3 }), limit: fc.integer({ min: 0, max: 4 }) }), {
+            nil: undefined,
+          }),
         }),
         async ({ accounts, same, limit, counted, admission }) => {
           const appid = await freshApp();
@@ -70,7 +84,8 @@ describe(`rules the store applies (${BACKEND})`, () => {
           expect(got.result).toBe(expected);
           if (count) expect(count.admitted).toBe(quota?.admitted);
           const after = quota ? quota.next : stored;
-          if (admission) expect(await store.quotaUsed(appid, 'c', admission.period)).toBe(after?.period === admission.period ? after.used : 0);
+          if (admission)
+            expect(await store.quotaUsed(appid, 'c', admission.period)).toBe(after?.period === admission.period ? after.used : 0);
           expect(await store.listKfAccounts(appid)).toHaveLength(accounts + (expected === 'added' ? 1 : 0));
         },
       ),

@@ -20,9 +20,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs CommonJS `source` in a worker thread with `better-sqlite3` and `data` at hand; resolves its first message. */
 function inWorker(source: string, data: Record<string, unknown>): { worker: Worker; first: Promise<unknown> } {
-  const worker = new Worker(`const { workerData, parentPort } = require('node:worker_threads');
+  const worker = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
     const Database = require(workerData.betterSqlite3);
-    ${source}`, { eval: true, workerData: { betterSqlite3: BETTER_SQLITE3, ...data } });
+    ${source}`,
+    { eval: true, workerData: { betterSqlite3: BETTER_SQLITE3, ...data } },
+  );
   const first = new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -44,13 +47,16 @@ describe('the SQLite file', () => {
     const file = join(dir, 'held.db');
     // A new file is in rollback-journal mode; the holder takes the write lock for 300 ms. Switching
     // to WAL reads the header, then upgrades: SQLite answers that upgrade SQLITE_BUSY at once.
-    const holder = inWorker(`
+    const holder = inWorker(
+      `
       const db = new Database(workerData.file);
       db.exec('CREATE TABLE held (x)');
       db.exec('BEGIN IMMEDIATE');
       db.exec('INSERT INTO held VALUES (1)');
       parentPort.postMessage('holding');
-      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`, { file });
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`,
+      { file },
+    );
     expect(await holder.first).toBe('holding');
     try {
       const store = openSqliteStore(file);
@@ -71,7 +77,8 @@ describe('the SQLite file', () => {
       const file = join(dir, `race${round}.db`);
       const gate = new Int32Array(new SharedArrayBuffer(4));
       const racers = Array.from({ length: 12 }, (_, i) =>
-        inWorker(`
+        inWorker(
+          `
           import(workerData.store).then(async ({ openSqliteStore }) => {
             Atomics.wait(new Int32Array(workerData.gate), 0, 0);
             try {
@@ -80,7 +87,9 @@ describe('the SQLite file', () => {
               await store.close();
               parentPort.postMessage('ok');
             } catch (e) { parentPort.postMessage(String(e.code) + ' ' + e.message); }
-          });`, { file, gate: gate.buffer, store: pathToFileURL(BUILT_STORE).href, i }),
+          });`,
+          { file, gate: gate.buffer, store: pathToFileURL(BUILT_STORE).href, i },
+        ),
       );
       // Let every thread load the module and wait at the gate, then open them all at once.
       await new Promise((r) => setTimeout(r, 300));

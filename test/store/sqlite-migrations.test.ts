@@ -14,9 +14,14 @@ describe('SQLite files made by 0.1.0 upgrade in place', () => {
 
   const columns = (file: string) => {
     const db = new Database(file, { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
+    ).map((t) => t.name);
     const out = Object.fromEntries(
-      tables.map((t) => [t, (db.pragma(`table_info(${t})`) as { name: string; type: string }[]).map((c) => `${c.name} ${c.type}`).sort()]),
+      tables.map((t) => [
+        t,
+        (db.pragma(`table_info(${t})`) as { name: string; type: string }[]).map((c) => `${c.name} ${c.type}`).sort(),
+      ]),
     );
     db.close();
     return out;
@@ -39,4 +44,3 @@ describe('SQLite files made by 0.1.0 upgrade in place', () => {
     });
   }
 });
-

@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { compare, examples, mismatch } from '../helpers/doc-examples.js';
 
 describe('the docs example runner', () => {
-  const page = ['# t', '```sh', 'echo hi', '```', 'It answers:', '```json', '{"a": "x…z", "b": "…", "c": [1]}', '```', '```sh', 'date', '```', '```text', 'today …', '```'].join('\n');
+  const page = [
+    '# t',
+    '```sh',
+    'echo hi',
+    '```',
+    'It answers:',
+    '```json',
+    '{"a": "x…z", "b": "…", "c": [1]}',
+    '```',
+    '```sh',
+    'date',
+    '```',
+    '```text',
+    'today …',
+    '```',
+  ].join('\n');
   it('finds each script with the answer block after it', () => {
     const found = examples('p.md', page);
     expect(found.map((e) => [e.script, e.lang, e.answer])).toEqual([

@@ -37,7 +37,12 @@ describe('docs/coverage.md', () => {
 
   it('has rows', () => expect(rows.length).toBeGreaterThan(5));
   it('lists every path the server serves, as ✅', async () => {
-    const wxkf = await buildApp({ store: openSqliteStore(':memory:'), clock: new DeploymentClock(new SystemClock()), random: new SeededRandom(), adminToken: { plain: 'x' } });
+    const wxkf = await buildApp({
+      store: openSqliteStore(':memory:'),
+      clock: new DeploymentClock(new SystemClock()),
+      random: new SeededRandom(),
+      adminToken: { plain: 'x' },
+    });
     const done = new Set(rows.filter((r) => r.done).map((r) => r.path));
     expect([...wxkf.served.keys()].filter((path) => !done.has(path))).toEqual([]);
     await wxkf.fastify.close();

@@ -4,15 +4,25 @@ import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../../pipeline/journal.js';
 import { AdminError, type AdminService } from './service.js';
 import {
-  APP_INPUT, APP_PATCH, AUTHORIZATION, CLOCK_CHANGE, JOURNAL_QUERY, ONLINE_CHANGE, PLATFORM_INPUT, QUOTA_CHANGE, SEED, TICKET,
-  TOKEN_REQUEST, TOKEN_REVOKE, check,
+  APP_INPUT,
+  APP_PATCH,
+  AUTHORIZATION,
+  CLOCK_CHANGE,
+  JOURNAL_QUERY,
+  ONLINE_CHANGE,
+  PLATFORM_INPUT,
+  QUOTA_CHANGE,
+  SEED,
+  TICKET,
+  TOKEN_REQUEST,
+  TOKEN_REVOKE,
+  check,
 } from './schemas.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
 
 export interface AdminDeps {
   admin: AdminService;
   journal: Journal;
-
 }
 
 /** The admin API speaks Unix seconds (operator.md); records keep milliseconds. */
@@ -29,7 +39,9 @@ export function kfAccountView(account: KfAccountRecord) {
 
 function authorized(header: string | undefined, expectedHash: string): boolean {
   const m = /^Bearer (.+)$/.exec(header ?? '');
-  const given = createHash('sha256').update(m?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(m?.[1] ?? '')
+    .digest();
   return timingSafeEqual(given, Buffer.from(expectedHash, 'hex')) && m !== null;
 }
 
@@ -69,15 +81,19 @@ export function adminRoutes(deps: AdminDeps) {
       if (status === 500) req.log.error({ err, rid: req.id }, 'admin API failure');
       return reply.code(status).send({ error: status === 500 ? `internal error (rid ${req.id})` : err.message });
     });
-    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no admin route ${req.method} ${req.url.split('?')[0]}` }));
+    app.setNotFoundHandler((req, reply) =>
+      reply.code(404).send({ error: `no admin route ${req.method} ${req.url.split('?')[0]}` }),
+    );
 
     app.get('/clock', async () => {
       // Read back from the store, so a clock moved on another node shows here at once.
       await admin.loadClock();
       return admin.clockView();
     });
-    app.post<{ Body: { advance?: number; set?: number; freeze?: true; real?: true } }>('/clock', { schema: { body: CLOCK_CHANGE } }, async (req) =>
-      admin.moveClock(req.body),
+    app.post<{ Body: { advance?: number; set?: number; freeze?: true; real?: true } }>(
+      '/clock',
+      { schema: { body: CLOCK_CHANGE } },
+      async (req) => admin.moveClock(req.body),
     );
     app.post('/reset', async (_req, reply) => {
       deps.journal.discard();
@@ -165,7 +181,8 @@ export function adminRoutes(deps: AdminDeps) {
     app.post<{ Body: { component_appid: string; component_appsecret?: string } }>(
       '/component_platforms',
       { schema: { body: PLATFORM_INPUT } },
-      async (req, reply) => reply.code(201).send(await admin.createPlatform(req.body.component_appid, req.body.component_appsecret)),
+      async (req, reply) =>
+        reply.code(201).send(await admin.createPlatform(req.body.component_appid, req.body.component_appsecret)),
     );
     app.post<{ Params: PlatformParams; Body: { component_verify_ticket: string } }>(
       '/component_platforms/:component_appid/ticket',

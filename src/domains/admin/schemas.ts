@@ -16,9 +16,18 @@ export const APPID = /^wx[0-9a-f]{16}$/;
 type Schema = Record<string, unknown>;
 const str = (pattern: string, description: string): Schema => ({ type: 'string', pattern, description });
 const bool: Schema = { type: 'boolean', description: 'true or false' };
-const count = (what: string): Schema => ({ type: 'integer', minimum: 0, maximum: MAX_COUNT, description: `${what}, 0 to ${MAX_COUNT}` });
+const count = (what: string): Schema => ({
+  type: 'integer',
+  minimum: 0,
+  maximum: MAX_COUNT,
+  description: `${what}, 0 to ${MAX_COUNT}`,
+});
 const object = (properties: Record<string, Schema>, required: string[] = [], description = 'a JSON object'): Schema => ({
-  type: 'object', properties, required, additionalProperties: false, description,
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+  description,
 });
 const list = (items: Schema, description: string): Schema => ({ type: 'array', items, description });
 const nonEmpty = (description = 'a non-empty string'): Schema => ({ type: 'string', minLength: 1, description });
@@ -44,12 +53,12 @@ const APP_FIELDS: Record<string, Schema> = {
   },
 };
 
-const kfAccount = object({ kf_account: { type: 'string', description: 'a string' }, nickname: { type: 'string', description: 'a string' } }, ['kf_account', 'nickname']);
-
-export const APP_INPUT = object(
-  { appid, ...APP_FIELDS, kf_accounts: { ...list(kfAccount, 'a list'), default: [] } },
-  ['appid'],
+const kfAccount = object(
+  { kf_account: { type: 'string', description: 'a string' }, nickname: { type: 'string', description: 'a string' } },
+  ['kf_account', 'nickname'],
 );
+
+export const APP_INPUT = object({ appid, ...APP_FIELDS, kf_accounts: { ...list(kfAccount, 'a list'), default: [] } }, ['appid']);
 export const APP_PATCH = object(APP_FIELDS);
 
 const platform = object(
@@ -74,7 +83,10 @@ const platform = object(
 );
 
 export const SEED = {
-  ...object({ apps: { ...list(APP_INPUT, 'a list'), default: [] }, component_platforms: { ...list(platform, 'a list'), default: [] } }),
+  ...object({
+    apps: { ...list(APP_INPUT, 'a list'), default: [] },
+    component_platforms: { ...list(platform, 'a list'), default: [] },
+  }),
   description: 'a JSON object',
 };
 
@@ -95,7 +107,9 @@ export const QUOTA_CHANGE = object(
   { cgi_path: str('^/', 'a path such as "/customservice/kfaccount/add"'), daily_limit: count('a whole number of calls a day') },
   ['cgi_path', 'daily_limit'],
 );
-export const TOKEN_REQUEST = object({ appid: nonEmpty(), component_appid: { type: 'string', description: 'a string' } }, ['appid']);
+export const TOKEN_REQUEST = object({ appid: nonEmpty(), component_appid: { type: 'string', description: 'a string' } }, [
+  'appid',
+]);
 export const TOKEN_REVOKE = object({ access_token: nonEmpty() }, ['access_token']);
 export const ONLINE_CHANGE = object(
   { status: { enum: [0, 1], description: '0 (offline) or 1 (online, web)' }, accepted_case: count('a whole number') },
@@ -127,7 +141,10 @@ ajv.addFormat('ip', (s: string) => isIP(s) !== 0);
 
 /** `/apps/0/colour` → `apps[0].colour`. */
 function fieldName(instancePath: string, dataVar: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out === '' ? p : `.${p}`;
   return out === '' ? dataVar : out;
@@ -136,7 +153,10 @@ function fieldName(instancePath: string, dataVar: string): string {
 /** The schema at a JSON pointer (`#/properties/apps/items`) of the root. */
 function at(root: Schema, pointer: string): Schema | undefined {
   let node: unknown = root;
-  for (const key of pointer.replace(/^#\/?/, '').split('/').filter((k) => k !== '')) {
+  for (const key of pointer
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((k) => k !== '')) {
     node = (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   return node as Schema | undefined;
@@ -187,7 +207,11 @@ export function describeErrors(errors: readonly ErrorObject[], root: Schema, dat
 const compiled = new Map<Schema, ValidateFunction>();
 
 /** Validates `data` against `schema`: the value (defaults filled in) or the errors, each naming its field. */
-export function check<T>(schema: Schema, data: unknown, dataVar = 'body'): { ok: true; value: T } | { ok: false; errors: string[] } {
+export function check<T>(
+  schema: Schema,
+  data: unknown,
+  dataVar = 'body',
+): { ok: true; value: T } | { ok: false; errors: string[] } {
   let v = compiled.get(schema);
   if (!v) {
     v = ajv.compile(schema);

@@ -91,9 +91,13 @@ export class AdminService {
     const base = this.clock.baseNow();
     const now = this.clock.now();
     let next: ClockState;
-    const target = change.advance !== undefined ? now + change.advance * 1000 : change.set !== undefined ? change.set * 1000 : now;
+    const target =
+      change.advance !== undefined ? now + change.advance * 1000 : change.set !== undefined ? change.set * 1000 : now;
     if (!withinRidTime(target)) {
-      throw new AdminError(400, `${change.advance !== undefined ? 'advance' : 'set'}: the clock must stay within Unix seconds 0 to ${RID_MAX_SECONDS} (the times a rid can carry)`);
+      throw new AdminError(
+        400,
+        `${change.advance !== undefined ? 'advance' : 'set'}: the clock must stay within Unix seconds 0 to ${RID_MAX_SECONDS} (the times a rid can carry)`,
+      );
     }
     if (change.advance !== undefined || change.set !== undefined) next = clockStateAt(state, base, target);
     else if (change.freeze) next = { offsetMs: state.offsetMs, frozenAtMs: now };
@@ -221,20 +225,34 @@ export class AdminService {
   }
 
   async createPlatform(componentAppid: string, secret: string | undefined) {
-    const record = { component_appid: componentAppid, component_appsecret: secret ?? this.newSecret(), created_at: this.clock.now() };
-    if (!(await this.store.createComponentPlatform(record))) throw new AdminError(409, `component_appid: ${componentAppid} exists`);
+    const record = {
+      component_appid: componentAppid,
+      component_appsecret: secret ?? this.newSecret(),
+      created_at: this.clock.now(),
+    };
+    if (!(await this.store.createComponentPlatform(record)))
+      throw new AdminError(409, `component_appid: ${componentAppid} exists`);
     return { component_appid: record.component_appid, component_appsecret: record.component_appsecret };
   }
 
   /** Authorizes (or re-authorizes with new sets) an app for a platform; answers a single-use authorization code. */
   async authorize(componentAppid: string, authorizerAppid: string, sets: number[]) {
-    if (!(await this.store.getComponentPlatform(componentAppid))) throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
+    if (!(await this.store.getComponentPlatform(componentAppid)))
+      throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
     await this.getApp(authorizerAppid);
     await this.store.putAuthorization({
-      component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets, created_at: this.clock.now(),
+      component_appid: componentAppid,
+      authorizer_appid: authorizerAppid,
+      funcscope_category_ids: sets,
+      created_at: this.clock.now(),
     });
     const authorization_code = await this.component.newAuthCode(componentAppid, authorizerAppid);
-    return { authorization_code, component_appid: componentAppid, authorizer_appid: authorizerAppid, funcscope_category_ids: sets };
+    return {
+      authorization_code,
+      component_appid: componentAppid,
+      authorizer_appid: authorizerAppid,
+      funcscope_category_ids: sets,
+    };
   }
 
   /** Pushes a component_verify_ticket: it becomes the platform's current one, for 12 hours. */
@@ -264,7 +282,8 @@ export class AdminService {
     return input.kf_accounts.map((a, i) => {
       const where = `apps[${input.appid}].kf_accounts[${i}]`;
       const prefix = parseKfAccount(a.kf_account, app);
-      if (!prefix.ok) throw new AdminError(400, `${where}.kf_account: illegal for this app (suffix must be its alias or original ID)`);
+      if (!prefix.ok)
+        throw new AdminError(400, `${where}.kf_account: illegal for this app (suffix must be its alias or original ID)`);
       if (!checkNickname(a.nickname, this.forbiddenWords).ok) throw new AdminError(400, `${where}.nickname: illegal nickname`);
       return { kf_account: a.kf_account, prefix: prefix.value, nickname: a.nickname };
     });
@@ -275,7 +294,8 @@ export class AdminService {
     let added = 0;
     for (const a of this.checkSeedAccounts(app, input)) {
       const r = await this.store.addKfAccount(app.appid, { ...a, now: this.clock.now() }, KF_ADD_RULE);
-      if (r.result === 'limit') throw new AdminError(400, `apps[${app.appid}].kf_accounts: the app already has ${KF_ACCOUNT_LIMIT} accounts`);
+      if (r.result === 'limit')
+        throw new AdminError(400, `apps[${app.appid}].kf_accounts: the app already has ${KF_ACCOUNT_LIMIT} accounts`);
       if (r.result === 'added') added++;
     }
     return added;
@@ -306,7 +326,9 @@ export class AdminService {
       const secret = p.component_appsecret ?? this.newSecret();
       const now = this.clock.now();
       const created = await this.store.createComponentPlatform({
-        component_appid: p.component_appid, component_appsecret: secret, created_at: now,
+        component_appid: p.component_appid,
+        component_appsecret: secret,
+        created_at: now,
       });
       const entry: SeedResult['component_platforms'][number] = { component_appid: p.component_appid, created };
       if (created && p.component_appsecret === undefined) entry.component_appsecret = secret;

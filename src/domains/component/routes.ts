@@ -9,15 +9,34 @@ const componentToken = (c: WechatCall) => c.query.component_access_token ?? c.qu
 export function componentRoutes(deps: PipelineDeps & { component: ComponentService }) {
   const { component } = deps;
   const post = (path: string, handle: WechatEndpoint['handle']): WechatEndpoint => ({
-    name: path, paths: [path], methods: ['POST'], hint: false, caller: 'none', quota: 'none', jsonBody: true, handle,
+    name: path,
+    paths: [path],
+    methods: ['POST'],
+    hint: false,
+    caller: 'none',
+    quota: 'none',
+    jsonBody: true,
+    handle,
   });
   return async function routes(app: FastifyInstance): Promise<void> {
-    registerWechatEndpoint(app, deps, post('/cgi-bin/component/api_component_token', async ({ body }) => component.issueComponentToken(body)));
-    registerWechatEndpoint(app, deps, post('/cgi-bin/component/api_query_auth', async (c) =>
-      component.queryAuth(await component.authenticate(componentToken(c)), c.body),
-    ));
-    registerWechatEndpoint(app, deps, post('/cgi-bin/component/api_authorizer_token', async (c) =>
-      component.authorizerToken(await component.authenticate(componentToken(c)), c.body),
-    ));
+    registerWechatEndpoint(
+      app,
+      deps,
+      post('/cgi-bin/component/api_component_token', async ({ body }) => component.issueComponentToken(body)),
+    );
+    registerWechatEndpoint(
+      app,
+      deps,
+      post('/cgi-bin/component/api_query_auth', async (c) =>
+        component.queryAuth(await component.authenticate(componentToken(c)), c.body),
+      ),
+    );
+    registerWechatEndpoint(
+      app,
+      deps,
+      post('/cgi-bin/component/api_authorizer_token', async (c) =>
+        component.authorizerToken(await component.authenticate(componentToken(c)), c.body),
+      ),
+    );
   };
 }

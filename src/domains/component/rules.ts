@@ -8,11 +8,16 @@ export const TICKET_TTL_MS = 12 * 3600_000;
 export const AUTH_CODE_TTL_MS = 3600_000;
 
 /** api_component_token's body: 41002, 41004, then 47001 for a missing ticket. */
-export function checkComponentTokenRequest(body: Record<string, unknown>): Check<{ appid: string; secret: string; ticket: string }> {
+export function checkComponentTokenRequest(
+  body: Record<string, unknown>,
+): Check<{ appid: string; secret: string; ticket: string }> {
   if (!given(body.component_appid)) return fail('APPID_MISSING', 'no component_appid');
   if (!given(body.component_appsecret)) return fail('APPSECRET_MISSING', 'no component_appsecret');
   if (!given(body.component_verify_ticket)) return fail('DATA_FORMAT_ERROR', 'no component_verify_ticket');
-  return { ok: true, value: { appid: body.component_appid, secret: body.component_appsecret, ticket: body.component_verify_ticket } };
+  return {
+    ok: true,
+    value: { appid: body.component_appid, secret: body.component_appsecret, ticket: body.component_verify_ticket },
+  };
 }
 
 /** 61006 when the ticket is not the platform's current one, 61005 when the current one is past its 12 hours. */
@@ -29,7 +34,11 @@ export function ticketRefusal(
   return null;
 }
 
-export function ticketStatus(p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>, ticket: string, now: number): ErrName | null {
+export function ticketStatus(
+  p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>,
+  ticket: string,
+  now: number,
+): ErrName | null {
   return ticketRefusal(p, ticket, now)?.err ?? null;
 }
 

@@ -23,13 +23,17 @@ export class ComponentService {
     if (!req.ok) throw new WxError(req.err, req.why);
     const platform = await this.store.getComponentPlatform(req.value.appid);
     if (!platform) throw new WxError('INVALID_COMPONENT', `no platform ${req.value.appid}`);
-    if (!secretsEqual(platform.component_appsecret, req.value.secret)) throw new WxError('INVALID_APPSECRET', `component_appsecret is not ${platform.component_appid}'s`);
+    if (!secretsEqual(platform.component_appsecret, req.value.secret))
+      throw new WxError('INVALID_APPSECRET', `component_appsecret is not ${platform.component_appid}'s`);
     const now = this.clock.now();
     const ticket = ticketRefusal(platform, req.value.ticket, now);
     if (ticket) throw new WxError(ticket.err, ticket.why);
     const token = newAccessToken(this.random);
     await this.store.issueComponentToken({
-      token_hash: hashToken(token), component_appid: platform.component_appid, issued_at: now, expires_at: now + TOKEN_TTL_MS,
+      token_hash: hashToken(token),
+      component_appid: platform.component_appid,
+      issued_at: now,
+      expires_at: now + TOKEN_TTL_MS,
       superseded_at: null,
     });
     return { component_access_token: token, expires_in: TOKEN_TTL_MS / 1000 };
@@ -41,7 +45,8 @@ export class ComponentService {
     const hash = hashToken(token);
     const found = await this.store.findComponentToken(hash);
     if (!found) {
-      if (await this.store.findCredential(hash)) throw new WxError('MUST_USE_COMPONENT_TOKEN', "an app's access_token where a component_access_token is needed");
+      if (await this.store.findCredential(hash))
+        throw new WxError('MUST_USE_COMPONENT_TOKEN', "an app's access_token where a component_access_token is needed");
       throw new WxError('INVALID_CREDENTIAL', 'unknown component_access_token');
     }
     const err = tokenRefusal(found, this.clock.now());
@@ -51,7 +56,8 @@ export class ComponentService {
 
   /** The platform named in the body must be the token's own. */
   private samePlatform(platform: string, body: Record<string, unknown>): void {
-    if (body.component_appid !== platform) throw new WxError('INVALID_COMPONENT', `component_appid is not the token's platform ${platform}`);
+    if (body.component_appid !== platform)
+      throw new WxError('INVALID_COMPONENT', `component_appid is not the token's platform ${platform}`);
   }
 
   /** api_query_auth: a single-use code (61010 expired, used or unknown), the authorization (61003), new tokens. */
@@ -61,7 +67,10 @@ export class ComponentService {
     if (!given(code)) throw new WxError('AUTH_CODE_EXPIRED', 'no authorization_code');
     const appid = await this.store.consumeAuthCode(hashToken(code), platform, this.clock.now());
     if (appid === undefined || appid === 'expired') {
-      throw new WxError('AUTH_CODE_EXPIRED', appid === 'expired' ? 'the authorization code expired' : 'unknown or already used authorization code');
+      throw new WxError(
+        'AUTH_CODE_EXPIRED',
+        appid === 'expired' ? 'the authorization code expired' : 'unknown or already used authorization code',
+      );
     }
     const auth = await this.store.getAuthorization(platform, appid);
     if (!auth) throw new WxError('COMPONENT_NOT_AUTHORIZED', `${appid} has not authorized ${platform}`);

@@ -22,9 +22,13 @@ export function tokenRefusal(token: TokenTimes | undefined, now: number): Refusa
   if (!token) return { err: 'INVALID_CREDENTIAL', why: 'unknown access_token' };
   if (token.revoked_at != null && now >= token.revoked_at) return { err: 'INVALID_CREDENTIAL', why: 'the token was revoked' };
   if (token.superseded_at !== null && now >= token.superseded_at + SUPERSEDE_GRACE_MS) {
-    return { err: 'INVALID_CREDENTIAL', why: `a newer token was issued ${seconds(now - token.superseded_at)} ago (the old one works 300 s)` };
+    return {
+      err: 'INVALID_CREDENTIAL',
+      why: `a newer token was issued ${seconds(now - token.superseded_at)} ago (the old one works 300 s)`,
+    };
   }
-  if (now >= token.expires_at) return { err: 'ACCESS_TOKEN_EXPIRED', why: `the token expired ${seconds(now - token.expires_at)} ago` };
+  if (now >= token.expires_at)
+    return { err: 'ACCESS_TOKEN_EXPIRED', why: `the token expired ${seconds(now - token.expires_at)} ago` };
   return null;
 }
 
@@ -44,7 +48,10 @@ export function credentialStatus(c: Credential | undefined, now: number): ErrNam
 /** credentialStatus with the reason in plain words. */
 export function credentialRefusal(c: Credential | undefined, now: number): Refusal | null {
   if (c && c.token.family === 'authorizer' && c.funcscope === null) {
-    return { err: 'INVALID_CREDENTIAL', why: `platform ${c.token.component_appid} no longer holds ${c.app.appid}'s authorization` };
+    return {
+      err: 'INVALID_CREDENTIAL',
+      why: `platform ${c.token.component_appid} no longer holds ${c.app.appid}'s authorization`,
+    };
   }
   return tokenRefusal(c?.token, now);
 }
@@ -94,12 +101,7 @@ export type StableDecision =
  * limit, or within 30 s of the last one that took effect, returns the current token unchanged
  * (WeChat: "otherwise it does not refresh"), or a new one when the current one is in its last 300 s.
  */
-export function decideStable(
-  state: StableState,
-  now: number,
-  forceRefresh: boolean,
-  reusable: boolean,
-): StableDecision {
+export function decideStable(state: StableState, now: number, forceRefresh: boolean, reusable: boolean): StableDecision {
   const cur = state.current;
   const live = cur !== undefined && reusable && tokenStatus(cur, now) === null;
   const day = chinaDay(now);

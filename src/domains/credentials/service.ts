@@ -4,7 +4,14 @@ import type { AppRecord, Credential, Store, TokenRecord, TokenFamily } from '../
 import { given } from '../../wire/check.js';
 import { WxError } from '../../wire/envelope.js';
 import {
-  TOKEN_TTL_MS, checkTokenRequest, credentialRefusal, decideStable, expiresIn, ipAllowed, plainIp, type TokenRequest,
+  TOKEN_TTL_MS,
+  checkTokenRequest,
+  credentialRefusal,
+  decideStable,
+  expiresIn,
+  ipAllowed,
+  plainIp,
+  type TokenRequest,
 } from './rules.js';
 import { deriveStableToken, hashToken, newAccessToken, newStableNonce, secretsEqual } from './tokens.js';
 
@@ -70,8 +77,15 @@ export class CredentialsService {
     const now = this.clock.now();
     const token = newAccessToken(this.random);
     await this.store.issueToken({
-      token_hash: hashToken(token), appid, family, issued_at: now, expires_at: now + TOKEN_TTL_MS,
-      superseded_at: null, revoked_at: null, nonce: null, component_appid: componentAppid,
+      token_hash: hashToken(token),
+      appid,
+      family,
+      issued_at: now,
+      expires_at: now + TOKEN_TTL_MS,
+      superseded_at: null,
+      revoked_at: null,
+      nonce: null,
+      component_appid: componentAppid,
     });
     return { access_token: token, expires_in: TOKEN_TTL_MS / 1000 };
   }
@@ -96,12 +110,23 @@ export class CredentialsService {
       const nonce = newStableNonce(this.random);
       const token = deriveStableToken(app.secret, nonce);
       const record: TokenRecord = {
-        token_hash: hashToken(token), appid: app.appid, family: 'stable', issued_at: now,
-        expires_at: now + TOKEN_TTL_MS, superseded_at: null, revoked_at: null, nonce, component_appid: null,
+        token_hash: hashToken(token),
+        appid: app.appid,
+        family: 'stable',
+        issued_at: now,
+        expires_at: now + TOKEN_TTL_MS,
+        superseded_at: null,
+        revoked_at: null,
+        nonce,
+        component_appid: null,
       };
       const written = await this.store.writeStable(app.appid, {
-        expectedVersion: state.version, token: record, revokeOthersAt: decision.revokeOthers ? now : null,
-        force_day: decision.force_day, force_count: decision.force_count, last_force_at: decision.last_force_at,
+        expectedVersion: state.version,
+        token: record,
+        revokeOthersAt: decision.revokeOthers ? now : null,
+        force_day: decision.force_day,
+        force_count: decision.force_count,
+        last_force_at: decision.last_force_at,
       });
       if (written) return { access_token: token, expires_in: TOKEN_TTL_MS / 1000 };
     }

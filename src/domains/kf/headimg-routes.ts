@@ -46,11 +46,19 @@ export function headImageRoutes(deps: KfDeps) {
       app,
       deps,
       kfEndpoint('uploadheadimg', {
-        paths: ['/customservice/kfaccount/uploadheadimg'], methods: ['POST'], jsonBody: false, workers: true,
+        paths: ['/customservice/kfaccount/uploadheadimg'],
+        methods: ['POST'],
+        jsonBody: false,
+        workers: true,
         handle: async (c) => {
           const app = c.app as AppRecord;
           const base = `${c.req.protocol}://${c.req.host}${HEADIMG_PATH}/${app.appid}`;
-          await kf.uploadHeadImage(app, c.query.kf_account, () => readMedia(c.req), (kfId, v) => `${base}/${kfId}?v=${v}`);
+          await kf.uploadHeadImage(
+            app,
+            c.query.kf_account,
+            () => readMedia(c.req),
+            (kfId, v) => `${base}/${kfId}?v=${v}`,
+          );
           return OK_BODY;
         },
       }),

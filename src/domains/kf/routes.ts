@@ -31,30 +31,43 @@ export function kfRoutes(deps: KfDeps) {
   const endpoints: WechatEndpoint[] = [
     // The hot path: the call is counted in the add's own write (one round trip on PostgreSQL).
     kfEndpoint('add', {
-      paths: ['/customservice/kfaccount/add'], methods: ['POST'], jsonBody: true, quota: 'in_write',
+      paths: ['/customservice/kfaccount/add'],
+      methods: ['POST'],
+      jsonBody: true,
+      quota: 'in_write',
       handle: async (c) => (await kf.add(app(c), c.body, c.count), OK_BODY),
     }),
     kfEndpoint('update', {
-      paths: ['/customservice/kfaccount/update'], methods: ['POST'], jsonBody: true,
+      paths: ['/customservice/kfaccount/update'],
+      methods: ['POST'],
+      jsonBody: true,
       handle: async (c) => (await kf.update(app(c), c.body), OK_BODY),
     }),
     // GET with kf_account in the query (old docs, SDKs), POST with it in the JSON body (new docs);
     // a POST that names it in the query needs no body.
     kfEndpoint('del', {
-      paths: ['/customservice/kfaccount/del'], methods: ['GET', 'POST'],
+      paths: ['/customservice/kfaccount/del'],
+      methods: ['GET', 'POST'],
       jsonBody: (method, query) => method === 'POST' && query.kf_account === undefined,
       handle: async (c) => (await kf.del(app(c), c.body.kf_account ?? c.query.kf_account), OK_BODY),
     }),
     kfEndpoint('getkflist', {
-      paths: ['/cgi-bin/customservice/getkflist', '/customservice/getkflist'], methods: ['GET'], jsonBody: false,
+      paths: ['/cgi-bin/customservice/getkflist', '/customservice/getkflist'],
+      methods: ['GET'],
+      jsonBody: false,
       handle: (c) => kf.list(app(c), c.credential!.kf_version),
     }),
     kfEndpoint('getonlinekflist', {
-      paths: ['/cgi-bin/customservice/getonlinekflist', '/customservice/getonlinekflist'], methods: ['GET'], jsonBody: false,
+      paths: ['/cgi-bin/customservice/getonlinekflist', '/customservice/getonlinekflist'],
+      methods: ['GET'],
+      jsonBody: false,
       handle: (c) => kf.listOnline(app(c), c.credential!.kf_version),
     }),
     kfEndpoint('inviteworker', {
-      paths: ['/customservice/kfaccount/inviteworker'], methods: ['POST'], jsonBody: true, workers: true,
+      paths: ['/customservice/kfaccount/inviteworker'],
+      methods: ['POST'],
+      jsonBody: true,
+      workers: true,
       handle: async (c) => (await kf.invite(app(c), c.body), OK_BODY),
     }),
   ];

@@ -1,6 +1,14 @@
 import { fail, type Check } from '../../wire/check.js';
 import type { ErrName } from '../../wire/errcodes.js';
-import type { AddRule, AddState, AnswerState, AppRecord, InvitationAnswer, InviteState, KfAccountRecord } from '../../store/store.js';
+import type {
+  AddRule,
+  AddState,
+  AnswerState,
+  AppRecord,
+  InvitationAnswer,
+  InviteState,
+  KfAccountRecord,
+} from '../../store/store.js';
 
 /** An app holds at most 100 kf accounts (addkfaccount.md, row 13). */
 export const KF_ACCOUNT_LIMIT = 100;
@@ -76,7 +84,10 @@ export function checkNickname(value: unknown, forbiddenWords: readonly string[])
   if (length > NICKNAME_MAX_CODE_POINTS) return bad(`nickname has ${length} characters, at most ${NICKNAME_MAX_CODE_POINTS}`);
   if (ONLY_WHITE_SPACE.test(value)) return bad('nickname is only white space');
   const control = FORBIDDEN_CHARACTERS.exec(value);
-  if (control) return bad(`nickname has a control or format character (U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`);
+  if (control)
+    return bad(
+      `nickname has a control or format character (U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`,
+    );
   if (forbiddenWords.length > 0) {
     const lower = value.toLowerCase();
     const word = forbiddenWords.find((w) => lower.includes(w));
@@ -132,12 +143,14 @@ export function decideInvitation(s: InviteState, nowSeconds: number): ErrName | 
 export function invitationRefusal(s: InviteState, nowSeconds: number): { err: ErrName; why: string } | null {
   if (!s.account) return { err: 'KF_ACCOUNT_NOT_FOUND', why: 'the account was deleted meanwhile' };
   if (s.account.kf_wx) return { err: 'KF_ACCOUNT_BOUND', why: `the account is bound to ${s.account.kf_wx} already` };
-  if (isWaiting(s.account, nowSeconds)) return { err: 'KF_INVITATION_EXISTS', why: `the account has a waiting invitation to ${s.account.invite_wx}` };
+  if (isWaiting(s.account, nowSeconds))
+    return { err: 'KF_INVITATION_EXISTS', why: `the account has a waiting invitation to ${s.account.invite_wx}` };
   if (s.workerBoundHere) return { err: 'KF_WORKER_ALREADY', why: "the worker is bound to another of this app's accounts" };
   if (s.otherInvitations.some((a) => isWaiting(a, nowSeconds))) {
     return { err: 'KF_ALREADY_INVITED', why: "the worker has a waiting invitation on another of this app's accounts" };
   }
-  if (s.workerBindings >= MAX_WORKER_BINDINGS) return { err: 'KF_WORKER_BOUND_TOO_MANY', why: `the worker is bound to ${MAX_WORKER_BINDINGS} accounts already` };
+  if (s.workerBindings >= MAX_WORKER_BINDINGS)
+    return { err: 'KF_WORKER_BOUND_TOO_MANY', why: `the worker is bound to ${MAX_WORKER_BINDINGS} accounts already` };
   return null;
 }
 

@@ -2,8 +2,20 @@ import type { Clock } from '../../platform/clock.js';
 import type { AppRecord, CallCount, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
 import { WxError, encodeBody } from '../../wire/envelope.js';
 import {
-  HEADIMG_MAX_BYTES, INVITATION_TTL_S, KF_ACCOUNT_LIMIT, KF_ADD_RULE, checkNickname, decideAnswer, invitationRefusal, isWechatId,
-  kfListItem, kfOnlineItems, parseKfAccount, sniffImage, type KfListItem, type KfOnlineItem,
+  HEADIMG_MAX_BYTES,
+  INVITATION_TTL_S,
+  KF_ACCOUNT_LIMIT,
+  KF_ADD_RULE,
+  checkNickname,
+  decideAnswer,
+  invitationRefusal,
+  isWechatId,
+  kfListItem,
+  kfOnlineItems,
+  parseKfAccount,
+  sniffImage,
+  type KfListItem,
+  type KfOnlineItem,
 } from './rules.js';
 
 /** What uploadheadimg found in the multipart body, read at most up to the 5 MB limit. */
@@ -29,7 +41,8 @@ export class KfService {
   ) {}
 
   private enabled(app: AppRecord): void {
-    if (!app.kf_enabled) throw new WxError('KF_NOT_ENABLED', `${app.appid} has not enabled new customer service (kf_enabled is false)`);
+    if (!app.kf_enabled)
+      throw new WxError('KF_NOT_ENABLED', `${app.appid} has not enabled new customer service (kf_enabled is false)`);
   }
 
   /** 65404 for a malformed kf_account, else its PREFIX. */
@@ -69,8 +82,10 @@ export class KfService {
     );
     // The pipeline answers a refused count (45009) whatever is thrown here.
     if (result.result === 'quota') throw new WxError('DAILY_QUOTA_REACHED', 'daily quota used up');
-    if (result.result === 'exists') throw new WxError('KF_ACCOUNT_EXISTS', `${app.appid} has an account with PREFIX ${prefix} already (PREFIX ignores case)`);
-    if (result.result === 'limit') throw new WxError('KF_ACCOUNT_LIMIT', `${app.appid} has ${KF_ACCOUNT_LIMIT} accounts, the most an app may have`);
+    if (result.result === 'exists')
+      throw new WxError('KF_ACCOUNT_EXISTS', `${app.appid} has an account with PREFIX ${prefix} already (PREFIX ignores case)`);
+    if (result.result === 'limit')
+      throw new WxError('KF_ACCOUNT_LIMIT', `${app.appid} has ${KF_ACCOUNT_LIMIT} accounts, the most an app may have`);
   }
 
   /** update: 65400, 65404, 65401, 65403; changes kf_nick only. */
@@ -87,7 +102,8 @@ export class KfService {
   async del(app: AppRecord, kfAccount: unknown): Promise<void> {
     this.enabled(app);
     const prefix = this.prefixOf(app, kfAccount);
-    if (!(await this.store.deleteKfAccount(app.appid, prefix))) throw new WxError('KF_ACCOUNT_NOT_FOUND', `${app.appid} has no account ${String(kfAccount)}`);
+    if (!(await this.store.deleteKfAccount(app.appid, prefix)))
+      throw new WxError('KF_ACCOUNT_NOT_FOUND', `${app.appid} has no account ${String(kfAccount)}`);
   }
 
   /**
@@ -103,10 +119,12 @@ export class KfService {
     this.enabled(app);
     const prefix = parseKfAccount(kfAccount, app);
     const account = prefix.ok ? await this.store.getKfAccount(app.appid, prefix.value) : undefined;
-    if (!prefix.ok || !account) throw new WxError('KF_ACCOUNT_NOT_FOUND', prefix.ok ? `${app.appid} has no account ${String(kfAccount)}` : prefix.why);
+    if (!prefix.ok || !account)
+      throw new WxError('KF_ACCOUNT_NOT_FOUND', prefix.ok ? `${app.appid} has no account ${String(kfAccount)}` : prefix.why);
     const media = await readMedia();
     if (media === 'missing') throw new WxError('MEDIA_DATA_MISSING', 'no multipart file field media (or it is empty)');
-    if (media === 'too_large' || media.bytes.length > HEADIMG_MAX_BYTES) throw new WxError('INVALID_IMAGE_SIZE', 'media is over 5 MB');
+    if (media === 'too_large' || media.bytes.length > HEADIMG_MAX_BYTES)
+      throw new WxError('INVALID_IMAGE_SIZE', 'media is over 5 MB');
     const contentType = sniffImage(media.bytes);
     if (!contentType) throw new WxError('INVALID_FILE_TYPE', 'media is neither JPEG nor PNG (judged by its first bytes)');
     const now = this.clock.now();
@@ -124,7 +142,11 @@ export class KfService {
   async invite(app: AppRecord, body: Record<string, unknown>): Promise<void> {
     this.enabled(app);
     const { prefix } = await this.existing(app, body.kf_account);
-    if (!isWechatId(body.invite_wx)) throw new WxError('KF_WECHAT_ACCOUNT_INVALID', 'invite_wx must be a WeChat ID: 6-20 of A-Za-z0-9_-, starting with a letter');
+    if (!isWechatId(body.invite_wx))
+      throw new WxError(
+        'KF_WECHAT_ACCOUNT_INVALID',
+        'invite_wx must be a WeChat ID: 6-20 of A-Za-z0-9_-, starting with a letter',
+      );
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
     const refusal = await this.store.inviteWorker(

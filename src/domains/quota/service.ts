@@ -1,7 +1,17 @@
 import type { Clock } from '../../platform/clock.js';
 import { CallCount, type AppRecord, type Store } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
-import { CLEARS_PER_MONTH, CLEAR_COUNTER, dailyLimit, dayPeriod, minuteCounter, minutePeriod, monthPeriod, quotaView, type QuotaView } from './rules.js';
+import {
+  CLEARS_PER_MONTH,
+  CLEAR_COUNTER,
+  dailyLimit,
+  dayPeriod,
+  minuteCounter,
+  minutePeriod,
+  monthPeriod,
+  quotaView,
+  type QuotaView,
+} from './rules.js';
 
 export class QuotaService {
   constructor(

@@ -1,7 +1,14 @@
 import { KeyBatcher } from '../batcher.js';
 import { changes, row, type Driver, type Program, type Row } from '../sql/program.js';
 import {
-  APP_COLUMNS, CREDENTIAL_SELECT, TOKEN_COLUMNS, appColumns, appFromRow, credentialFromRow, stableFromRow, tokenFromRow,
+  APP_COLUMNS,
+  CREDENTIAL_SELECT,
+  TOKEN_COLUMNS,
+  appColumns,
+  appFromRow,
+  credentialFromRow,
+  stableFromRow,
+  tokenFromRow,
   tokenValues,
 } from '../rows.js';
 import type { AppRecord, Credential, Store } from '../store.js';
@@ -20,8 +27,16 @@ const STABLE_STATE = `SELECT a.stable_version, a.force_day, a.force_count, a.las
   FROM apps a LEFT JOIN access_tokens t ON t.token_hash = a.stable_current WHERE a.appid = ?`;
 /** Every table but meta, children first. */
 const TABLES = [
-  'component_auth_codes', 'component_tokens', 'component_authorizations', 'component_platforms', 'kf_headimgs',
-  'kf_accounts', 'access_tokens', 'quota_counters', 'journal', 'apps',
+  'component_auth_codes',
+  'component_tokens',
+  'component_authorizations',
+  'component_platforms',
+  'kf_headimgs',
+  'kf_accounts',
+  'access_tokens',
+  'quota_counters',
+  'journal',
+  'apps',
 ];
 
 /** An app with what hangs on it; the authorizations it gave platforms end too (they name it, not reference it). */
@@ -32,8 +47,20 @@ function* removeApp(appid: string): Program<boolean> {
 
 type AppsArea = Pick<
   Store,
-  | 'getMeta' | 'setMeta' | 'reset' | 'stats' | 'createApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'issueToken'
-  | 'findCredential' | 'revokeToken' | 'getStableState' | 'writeStable'
+  | 'getMeta'
+  | 'setMeta'
+  | 'reset'
+  | 'stats'
+  | 'createApp'
+  | 'getApp'
+  | 'listApps'
+  | 'updateApp'
+  | 'deleteApp'
+  | 'issueToken'
+  | 'findCredential'
+  | 'revokeToken'
+  | 'getStableState'
+  | 'writeStable'
 >;
 
 /** Meta, apps and their tokens. */
@@ -47,7 +74,11 @@ export function appsArea(d: Driver): AppsArea {
   return {
     getMeta: async (key) => (await d.row('SELECT value FROM meta WHERE key = ?', key))?.value as string | undefined,
     setMeta: async (key, value) => {
-      await d.changes('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+      await d.changes(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        key,
+        value,
+      );
     },
     stats: async () => {
       const r = await d.row('SELECT (SELECT COUNT(*) FROM apps) AS apps, (SELECT COUNT(*) FROM kf_accounts) AS kf');
@@ -82,11 +113,15 @@ export function appsArea(d: Driver): AppsArea {
     issueToken: (token) =>
       d.transaction(function* () {
         // The app's row lock orders concurrent issues, so each one supersedes the one before it.
-        if (!(yield row('SELECT appid FROM apps WHERE appid = ? FOR UPDATE', token.appid))) throw new Error(`no app ${token.appid}`);
+        if (!(yield row('SELECT appid FROM apps WHERE appid = ? FOR UPDATE', token.appid)))
+          throw new Error(`no app ${token.appid}`);
         yield changes(
           `UPDATE access_tokens SET superseded_at = ? WHERE appid = ? AND family = ? AND component_appid IS NOT DISTINCT FROM ?
             AND superseded_at IS NULL AND revoked_at IS NULL`,
-          token.issued_at, token.appid, token.family, token.component_appid,
+          token.issued_at,
+          token.appid,
+          token.family,
+          token.component_appid,
         );
         yield changes(INSERT_TOKEN, ...tokenValues(token));
       }),
@@ -106,11 +141,20 @@ export function appsArea(d: Driver): AppsArea {
         const moved = (yield changes(
           `UPDATE apps SET stable_version = stable_version + 1, stable_current = ?, force_day = ?, force_count = ?,
             last_force_at = ? WHERE appid = ? AND stable_version = ?`,
-          w.token.token_hash, w.force_day, w.force_count, w.last_force_at, appid, w.expectedVersion,
+          w.token.token_hash,
+          w.force_day,
+          w.force_count,
+          w.last_force_at,
+          appid,
+          w.expectedVersion,
         )) as number;
         if (moved !== 1) return false;
         if (w.revokeOthersAt !== null) {
-          yield changes("UPDATE access_tokens SET revoked_at = ? WHERE appid = ? AND family = 'stable' AND revoked_at IS NULL", w.revokeOthersAt, appid);
+          yield changes(
+            "UPDATE access_tokens SET revoked_at = ? WHERE appid = ? AND family = 'stable' AND revoked_at IS NULL",
+            w.revokeOthersAt,
+            appid,
+          );
         }
         yield changes(INSERT_TOKEN, ...tokenValues(w.token));
         return true;

@@ -5,16 +5,26 @@ import { withCount } from './quota.js';
 
 type KfArea = Pick<
   Store,
-  | 'addKfAccount' | 'listKfAccounts' | 'getKfAccount' | 'updateKfNick' | 'deleteKfAccount' | 'setKfHeadImage'
-  | 'getKfHeadImage' | 'inviteWorker' | 'answerInvitation' | 'setKfOnline'
+  | 'addKfAccount'
+  | 'listKfAccounts'
+  | 'getKfAccount'
+  | 'updateKfNick'
+  | 'deleteKfAccount'
+  | 'setKfHeadImage'
+  | 'getKfHeadImage'
+  | 'inviteWorker'
+  | 'answerInvitation'
+  | 'setKfOnline'
 >;
 
 const KF = 'SELECT * FROM kf_accounts WHERE appid = ? AND prefix = ?';
 /** The add's state, read under the app's row lock (no row: no such app). */
 const ADD_STATE = `SELECT EXISTS (SELECT 1 FROM kf_accounts k WHERE k.appid = a.appid AND k.prefix = ?) AS e,
   (SELECT COUNT(*) FROM kf_accounts k WHERE k.appid = a.appid) AS n FROM apps a WHERE a.appid = ? FOR UPDATE`;
-const NEXT_KF_ID = 'UPDATE apps SET next_kf_id = next_kf_id + 1, kf_version = kf_version + 1 WHERE appid = ? RETURNING next_kf_id - 1 AS kf_id';
-const INSERT_KF = 'INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const NEXT_KF_ID =
+  'UPDATE apps SET next_kf_id = next_kf_id + 1, kf_version = kf_version + 1 WHERE appid = ? RETURNING next_kf_id - 1 AS kf_id';
+const INSERT_KF =
+  'INSERT INTO kf_accounts (appid, prefix, kf_account, kf_id, kf_nick, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
 const BINDINGS = 'SELECT COUNT(*) AS n FROM kf_accounts WHERE kf_wx = ?';
 
 function* bumpThen<T>(appid: string, change: () => Program<T>): Program<T> {
@@ -51,10 +61,25 @@ export function kfArea(d: Driver): KfArea {
     const [r] = count
       ? await d.call(
           'SELECT result, kf_id FROM wxkf_admit_and_add_kf_account(?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          appid, count.admission.counter, count.admission.period, count.admission.limit, a.prefix, a.kf_account, a.nickname,
-          a.now, rule.limit,
+          appid,
+          count.admission.counter,
+          count.admission.period,
+          count.admission.limit,
+          a.prefix,
+          a.kf_account,
+          a.nickname,
+          a.now,
+          rule.limit,
         )
-      : await d.call('SELECT result, kf_id FROM wxkf_add_kf_account(?, ?, ?, ?, ?, ?)', appid, a.prefix, a.kf_account, a.nickname, a.now, rule.limit);
+      : await d.call(
+          'SELECT result, kf_id FROM wxkf_add_kf_account(?, ?, ?, ?, ?, ?)',
+          appid,
+          a.prefix,
+          a.kf_account,
+          a.nickname,
+          a.now,
+          rule.limit,
+        );
     if (count) count.settle(r?.result !== 'quota');
     if (r?.result === 'added') return { result: 'added', kf_id: Number(r.kf_id) };
     return { result: r?.result as 'exists' | 'limit' | 'quota' };
@@ -62,48 +87,78 @@ export function kfArea(d: Driver): KfArea {
 
   return {
     addKfAccount: (appid, a, rule, count) =>
-      d.kind === 'postgres' ? addInOneRoundTrip(appid, a, rule, count) : withCount(d, count, { result: 'quota' }, add, appid, a, rule),
-    listKfAccounts: async (appid) => (await d.rows('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id', appid)).map(kfAccountFromRow),
+      d.kind === 'postgres'
+        ? addInOneRoundTrip(appid, a, rule, count)
+        : withCount(d, count, { result: 'quota' }, add, appid, a, rule),
+    listKfAccounts: async (appid) =>
+      (await d.rows('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id', appid)).map(kfAccountFromRow),
     getKfAccount: async (appid, prefix) => {
       const r = await d.row(KF, appid, prefix);
       return r ? kfAccountFromRow(r) : undefined;
     },
     updateKfNick: (appid, prefix, nickname, now) =>
       kfChange(appid, function* () {
-        const n = (yield changes('UPDATE kf_accounts SET kf_nick = ?, updated_at = ? WHERE appid = ? AND prefix = ?', nickname, now, appid, prefix)) as number;
+        const n = (yield changes(
+          'UPDATE kf_accounts SET kf_nick = ?, updated_at = ? WHERE appid = ? AND prefix = ?',
+          nickname,
+          now,
+          appid,
+          prefix,
+        )) as number;
         return n === 1;
       }),
     deleteKfAccount: (appid, prefix) =>
       kfChange(appid, function* () {
-        const gone = (yield row('DELETE FROM kf_accounts WHERE appid = ? AND prefix = ? RETURNING kf_id', appid, prefix)) as Row | undefined;
+        const gone = (yield row('DELETE FROM kf_accounts WHERE appid = ? AND prefix = ? RETURNING kf_id', appid, prefix)) as
+          Row | undefined;
         if (gone) yield changes('DELETE FROM kf_headimgs WHERE appid = ? AND kf_id = ?', appid, gone.kf_id);
         return gone !== undefined;
       }),
     setKfHeadImage: (appid, prefix, image, url) =>
       kfChange(appid, function* () {
-        const r = (yield row('SELECT kf_id FROM kf_accounts WHERE appid = ? AND prefix = ? FOR UPDATE', appid, prefix)) as Row | undefined;
+        const r = (yield row('SELECT kf_id FROM kf_accounts WHERE appid = ? AND prefix = ? FOR UPDATE', appid, prefix)) as
+          Row | undefined;
         if (!r) return false;
         const kfId = Number(r.kf_id);
         yield changes(
           `INSERT INTO kf_headimgs (appid, kf_id, content_type, bytes, updated_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (appid, kf_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes,
             updated_at = excluded.updated_at`,
-          appid, kfId, image.content_type, image.bytes, image.updated_at,
+          appid,
+          kfId,
+          image.content_type,
+          image.bytes,
+          image.updated_at,
         );
-        yield changes('UPDATE kf_accounts SET kf_headimgurl = ?, updated_at = ? WHERE appid = ? AND kf_id = ?', url(kfId), image.updated_at, appid, kfId);
+        yield changes(
+          'UPDATE kf_accounts SET kf_headimgurl = ?, updated_at = ? WHERE appid = ? AND kf_id = ?',
+          url(kfId),
+          image.updated_at,
+          appid,
+          kfId,
+        );
         return true;
       }),
     getKfHeadImage: async (appid, kfId) => {
       const r = await d.row('SELECT content_type, bytes, updated_at FROM kf_headimgs WHERE appid = ? AND kf_id = ?', appid, kfId);
-      return r ? { content_type: r.content_type as string, bytes: r.bytes as Buffer, updated_at: Number(r.updated_at) } : undefined;
+      return r
+        ? { content_type: r.content_type as string, bytes: r.bytes as Buffer, updated_at: Number(r.updated_at) }
+        : undefined;
     },
     inviteWorker: (appid, prefix, inv, decide) =>
       kfChange(appid, function* () {
         const account = (yield row(KF, appid, prefix)) as Row | undefined;
-        const bound = (yield row('SELECT 1 AS one FROM kf_accounts WHERE appid = ? AND kf_wx = ? AND prefix <> ?', appid, inv.invite_wx, prefix)) as Row | undefined;
+        const bound = (yield row(
+          'SELECT 1 AS one FROM kf_accounts WHERE appid = ? AND kf_wx = ? AND prefix <> ?',
+          appid,
+          inv.invite_wx,
+          prefix,
+        )) as Row | undefined;
         const invited = (yield rows(
           'SELECT * FROM kf_accounts WHERE appid = ? AND invite_wx = ? AND prefix <> ? AND kf_wx IS NULL',
-          appid, inv.invite_wx, prefix,
+          appid,
+          inv.invite_wx,
+          prefix,
         )) as Row[];
         const bindings = (yield row(BINDINGS, inv.invite_wx)) as Row;
         const state: InviteState = {
@@ -117,7 +172,11 @@ export function kfArea(d: Driver): KfArea {
           yield changes(
             `UPDATE kf_accounts SET invite_wx = ?, invite_expire_time = ?, invite_status = 'waiting', updated_at = ?
               WHERE appid = ? AND prefix = ?`,
-            inv.invite_wx, inv.invite_expire_time, inv.now, appid, prefix,
+            inv.invite_wx,
+            inv.invite_expire_time,
+            inv.now,
+            appid,
+            prefix,
           );
         }
         return refusal;
@@ -131,12 +190,14 @@ export function kfArea(d: Driver): KfArea {
         if (account.invite_wx) yield lock(`wxkf-worker:${account.invite_wx}`);
         const bindings = (yield row(BINDINGS, account.invite_wx)) as Row;
         const answer = decide({ account, workerBindings: Number(bindings.n) });
-        if (answer === 'rejected') yield changes("UPDATE kf_accounts SET invite_status = 'rejected' WHERE appid = ? AND prefix = ?", appid, prefix);
+        if (answer === 'rejected')
+          yield changes("UPDATE kf_accounts SET invite_status = 'rejected' WHERE appid = ? AND prefix = ?", appid, prefix);
         if (answer === 'accepted') {
           yield changes(
             `UPDATE kf_accounts SET kf_wx = invite_wx, invite_wx = NULL, invite_expire_time = NULL, invite_status = NULL
               WHERE appid = ? AND prefix = ?`,
-            appid, prefix,
+            appid,
+            prefix,
           );
         }
         return answer;
@@ -147,7 +208,10 @@ export function kfArea(d: Driver): KfArea {
           `UPDATE kf_accounts SET online_status = CASE WHEN kf_wx IS NULL THEN online_status ELSE ? END,
             accepted_case = CASE WHEN kf_wx IS NULL THEN accepted_case ELSE ? END
             WHERE appid = ? AND prefix = ? RETURNING kf_wx`,
-          status, acceptedCase, appid, prefix,
+          status,
+          acceptedCase,
+          appid,
+          prefix,
         )) as Row | undefined;
         if (!r) return 'missing' as const;
         return r.kf_wx ? ('ok' as const) : ('unbound' as const);

@@ -8,7 +8,16 @@ type QuotaArea = Pick<
 >;
 
 const JOURNAL_COLUMNS = [
-  'rid', 'appid', 'cgi_path', 'invoke_time', 'cost_ms', 'request_url', 'request_body', 'response_body', 'client_ip', 'errcode',
+  'rid',
+  'appid',
+  'cgi_path',
+  'invoke_time',
+  'cost_ms',
+  'request_url',
+  'request_body',
+  'response_body',
+  'client_ip',
+  'errcode',
   'reason',
 ] as const;
 
@@ -66,7 +75,13 @@ function* clear(appid: string, clearCounter: string, period: number, maxClears: 
 }
 
 function* append(entries: readonly JournalEntry[]): Program<void> {
-  if (entries.length > 0) yield insertMany('journal', JOURNAL_COLUMNS, entries.map((e) => JOURNAL_COLUMNS.map((c) => e[c])), true);
+  if (entries.length > 0)
+    yield insertMany(
+      'journal',
+      JOURNAL_COLUMNS,
+      entries.map((e) => JOURNAL_COLUMNS.map((c) => e[c])),
+      true,
+    );
 }
 
 /** Quota counters and the request journal. */

@@ -17,7 +17,13 @@ export type Step =
   /** One statement; answers the number of rows it changed. */
   | { kind: 'changes'; sql: string; params: readonly unknown[] }
   /** Many rows into one table in one go (one multi-row INSERT on PostgreSQL). Answers nothing. */
-  | { kind: 'insertMany'; table: string; columns: readonly string[]; rows: readonly (readonly unknown[])[]; ignoreConflicts: boolean }
+  | {
+      kind: 'insertMany';
+      table: string;
+      columns: readonly string[];
+      rows: readonly (readonly unknown[])[];
+      ignoreConflicts: boolean;
+    }
   /**
    * Serializes every transaction that takes the same key until it ends (a PostgreSQL advisory
    * lock); a no-op on SQLite, whose write transactions are serialized already. Answers nothing.

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FORCE_REFRESH_PER_DAY, SUPERSEDE_GRACE_MS, TOKEN_TTL_MS, checkTokenRequest, decideStable, expiresIn, ipAllowed,
+  FORCE_REFRESH_PER_DAY,
+  SUPERSEDE_GRACE_MS,
+  TOKEN_TTL_MS,
+  checkTokenRequest,
+  decideStable,
+  expiresIn,
+  ipAllowed,
   tokenStatus,
 } from '../../../src/domains/credentials/rules.js';
 import { chinaDay } from '../../../src/platform/china-time.js';
@@ -11,8 +17,16 @@ import type { StableState, TokenRecord } from '../../../src/store/store.js';
 
 const T0 = 1_800_000_000_000;
 const token = (over: Partial<TokenRecord> = {}): TokenRecord => ({
-  token_hash: 'h', appid: 'wx1', family: 'client_credential', issued_at: T0, expires_at: T0 + TOKEN_TTL_MS,
-  superseded_at: null, revoked_at: null, nonce: null, component_appid: null, ...over,
+  token_hash: 'h',
+  appid: 'wx1',
+  family: 'client_credential',
+  issued_at: T0,
+  expires_at: T0 + TOKEN_TTL_MS,
+  superseded_at: null,
+  revoked_at: null,
+  nonce: null,
+  component_appid: null,
+  ...over,
 });
 
 describe('tokenStatus', () => {
@@ -51,7 +65,10 @@ describe('checkTokenRequest', () => {
     expect(checkTokenRequest(req)).toMatchObject({ ok: false, err, why: expect.any(String) });
   });
   it('passes a complete request', () => {
-    expect(checkTokenRequest({ grant_type: 'client_credential', appid: 'a', secret: 's' })).toEqual({ ok: true, value: { appid: 'a', secret: 's' } });
+    expect(checkTokenRequest({ grant_type: 'client_credential', appid: 'a', secret: 's' })).toEqual({
+      ok: true,
+      value: { appid: 'a', secret: 's' },
+    });
   });
 });
 
@@ -73,14 +90,22 @@ describe('chinaDay', () => {
 
 describe('decideStable', () => {
   const empty: StableState = { version: 0, current: undefined, force_day: 0, force_count: 0, last_force_at: null };
-  const withCurrent = (over: Partial<StableState> = {}): StableState => ({ ...empty, version: 3, current: token({ family: 'stable' }), ...over });
+  const withCurrent = (over: Partial<StableState> = {}): StableState => ({
+    ...empty,
+    version: 3,
+    current: token({ family: 'stable' }),
+    ...over,
+  });
 
   it('issues when there is no current token', () => {
     expect(decideStable(empty, T0, false, false)).toMatchObject({ action: 'issue', revokeOthers: false });
   });
   it('reuses while more than 300 s are left, issues in the last 300 s without revoking', () => {
     expect(decideStable(withCurrent(), T0 + TOKEN_TTL_MS - 300_001, false, true).action).toBe('reuse');
-    expect(decideStable(withCurrent(), T0 + TOKEN_TTL_MS - 300_000, false, true)).toMatchObject({ action: 'issue', revokeOthers: false });
+    expect(decideStable(withCurrent(), T0 + TOKEN_TTL_MS - 300_000, false, true)).toMatchObject({
+      action: 'issue',
+      revokeOthers: false,
+    });
   });
   it('issues when the current token cannot be handed out again (secret rotated) or was revoked', () => {
     expect(decideStable(withCurrent(), T0, false, false).action).toBe('issue');
@@ -92,19 +117,28 @@ describe('decideStable', () => {
   });
   it('a forced refresh within 30 s of the last, or past 20 a day, reuses the current token', () => {
     const day = chinaDay(T0);
-    expect(decideStable(withCurrent({ force_day: day, force_count: 1, last_force_at: T0 - 29_999 }), T0, true, true).action).toBe('reuse');
-    expect(decideStable(withCurrent({ force_day: day, force_count: 1, last_force_at: T0 - 30_000 }), T0, true, true).action).toBe('issue');
+    expect(decideStable(withCurrent({ force_day: day, force_count: 1, last_force_at: T0 - 29_999 }), T0, true, true).action).toBe(
+      'reuse',
+    );
+    expect(decideStable(withCurrent({ force_day: day, force_count: 1, last_force_at: T0 - 30_000 }), T0, true, true).action).toBe(
+      'issue',
+    );
     const full = withCurrent({ force_day: day, force_count: FORCE_REFRESH_PER_DAY, last_force_at: T0 - 3600_000 });
     expect(decideStable(full, T0, true, true).action).toBe('reuse');
     expect(decideStable({ ...full, force_day: day - 1 }, T0, true, true)).toMatchObject({ action: 'issue', force_count: 1 });
   });
   it('property: whatever the state, a reused token has more than 300 s left', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: TOKEN_TTL_MS * 2 }), fc.boolean(), fc.integer({ min: 0, max: 25 }), (age, force, count) => {
-        const s = withCurrent({ force_day: chinaDay(T0 + age), force_count: count, last_force_at: T0 + age - 1000 });
-        const d = decideStable(s, T0 + age, force, true);
-        if (d.action === 'reuse') expect(expiresIn(d.token, T0 + age)).toBeGreaterThanOrEqual(300);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: TOKEN_TTL_MS * 2 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 25 }),
+        (age, force, count) => {
+          const s = withCurrent({ force_day: chinaDay(T0 + age), force_count: count, last_force_at: T0 + age - 1000 });
+          const d = decideStable(s, T0 + age, force, true);
+          if (d.action === 'reuse') expect(expiresIn(d.token, T0 + age)).toBeGreaterThanOrEqual(300);
+        },
+      ),
     );
   });
 });

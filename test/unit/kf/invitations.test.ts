@@ -20,9 +20,20 @@ type Op =
 const idx = (n: number) => fc.integer({ min: 0, max: n - 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   // Mostly the first worker and the first account of each app, so sequences reach the 5-binding limit.
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('invite' as const), app: idx(7), acct: fc.constantFrom(0, 0, 0, 1), worker: fc.constantFrom(0, 0, 0, 1) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('invite' as const),
+      app: idx(7),
+      acct: fc.constantFrom(0, 0, 0, 1),
+      worker: fc.constantFrom(0, 0, 0, 1),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('accept' as const), app: idx(7), acct: fc.constantFrom(0, 0, 0, 1) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('reject' as const, 'del' as const, 'add' as const), app: idx(7), acct: idx(2) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constantFrom('reject' as const, 'del' as const, 'add' as const), app: idx(7), acct: idx(2) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), days: fc.integer({ min: 1, max: 8 }) }) },
 );
 
@@ -34,14 +45,25 @@ describe('invitation state machine', () => {
         const clock = new FakeClock(Date.UTC(2026, 0, 1));
         const kf = new KfService(store, clock, []);
         const apps: AppRecord[] = APPIDS.map((appid, i) => ({
-          appid, secret: 's', type: 'service', certified: true, alias: `alias_${i}x`, original_id: '', kf_enabled: true,
-          ip_whitelist: [], secret_frozen: false, created_at: 0, updated_at: 0, daily_quotas: {},
+          appid,
+          secret: 's',
+          type: 'service',
+          certified: true,
+          alias: `alias_${i}x`,
+          original_id: '',
+          kf_enabled: true,
+          ip_whitelist: [],
+          secret_frozen: false,
+          created_at: 0,
+          updated_at: 0,
+          daily_quotas: {},
         }));
         const acct = (app: number, a: number) => `${PREFIXES[a]}@${apps[app]!.alias}`;
         // What the model says is bound: set by a successful accept only, cleared by del.
         const bound = new Map<string, string>();
         for (const app of apps) await store.createApp(app, 0);
-        for (const [i, app] of apps.entries()) for (const a of PREFIXES.keys()) await kf.add(app, { kf_account: acct(i, a), nickname: 'N' });
+        for (const [i, app] of apps.entries())
+          for (const a of PREFIXES.keys()) await kf.add(app, { kf_account: acct(i, a), nickname: 'N' });
         for (const o of ops) {
           if (o.kind === 'expire') {
             clock.advance(o.days * 86_400_000);
@@ -49,7 +71,8 @@ describe('invitation state machine', () => {
           }
           const app = apps[o.app]!;
           const key = `${app.appid}/${PREFIXES[o.acct]}`;
-          if (o.kind === 'invite') await kf.invite(app, { kf_account: acct(o.app, o.acct), invite_wx: WORKERS[o.worker] }).catch(() => {});
+          if (o.kind === 'invite')
+            await kf.invite(app, { kf_account: acct(o.app, o.acct), invite_wx: WORKERS[o.worker] }).catch(() => {});
           if (o.kind === 'add') await kf.add(app, { kf_account: acct(o.app, o.acct), nickname: 'N' }).catch(() => {});
           if (o.kind === 'del') {
             await kf.del(app, acct(o.app, o.acct)).catch(() => {});
@@ -69,7 +92,9 @@ describe('invitation state machine', () => {
           for (const w of WORKERS) {
             expect(all.filter((a) => a.kf_wx === w).length).toBeLessThanOrEqual(MAX_WORKER_BINDINGS);
             for (const appid of APPIDS) {
-              expect(all.filter((a) => a.appid === appid && a.invite_wx === w && isWaiting(a, now)).length).toBeLessThanOrEqual(1);
+              expect(all.filter((a) => a.appid === appid && a.invite_wx === w && isWaiting(a, now)).length).toBeLessThanOrEqual(
+                1,
+              );
             }
           }
         }

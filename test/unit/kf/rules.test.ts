@@ -18,8 +18,18 @@ describe('parseKfAccount', () => {
   });
 
   it.each([
-    [5], [null], [undefined], [''], ['a'], ['@kf_alias1'], ['abcdefghijk@kf_alias1'], ['a-b@kf_alias1'], ['a@kf_alias2'],
-    ['a@kf_alias1@x'], ['é@kf_alias1'], ['a@gh_0123456789ac'],
+    [5],
+    [null],
+    [undefined],
+    [''],
+    ['a'],
+    ['@kf_alias1'],
+    ['abcdefghijk@kf_alias1'],
+    ['a-b@kf_alias1'],
+    ['a@kf_alias2'],
+    ['a@kf_alias1@x'],
+    ['é@kf_alias1'],
+    ['a@gh_0123456789ac'],
   ])('%j is illegal', (value) => {
     expect(parseKfAccount(value, app)).toMatchObject({ ok: false, err: 'KF_ACCOUNT_ILLEGAL', why: expect.any(String) });
   });
@@ -40,9 +50,13 @@ describe('parseKfAccount', () => {
 
   it('property: a PREFIX with any character outside A-Za-z0-9_ is illegal', () => {
     fc.assert(
-      fc.property(prefixArb, fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !PREFIX_CHARS.includes(c) && c !== '@'), (prefix, bad) => {
-        expect(parseKfAccount(`${prefix.slice(0, 9)}${bad}@kf_alias1`, app).ok).toBe(false);
-      }),
+      fc.property(
+        prefixArb,
+        fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !PREFIX_CHARS.includes(c) && c !== '@'),
+        (prefix, bad) => {
+          expect(parseKfAccount(`${prefix.slice(0, 9)}${bad}@kf_alias1`, app).ok).toBe(false);
+        },
+      ),
     );
   });
 
@@ -63,7 +77,18 @@ describe('checkNickname', () => {
   });
 
   it.each([
-    [''], ['x'.repeat(17)], [' '], ['\u3000'], ['\u00a0\u2003'], ['a\nb'], ['a\u0000'], ['\u200d'], ['a\u2066b'], ['\ud83d'], [5], [null],
+    [''],
+    ['x'.repeat(17)],
+    [' '],
+    ['\u3000'],
+    ['\u00a0\u2003'],
+    ['a\nb'],
+    ['a\u0000'],
+    ['\u200d'],
+    ['a\u2066b'],
+    ['\ud83d'],
+    [5],
+    [null],
   ])('%j is illegal', (nick) => {
     expect(checkNickname(nick, [])).toMatchObject({ ok: false, err: 'KF_NICKNAME_ILLEGAL', why: expect.any(String) });
   });
@@ -83,25 +108,36 @@ describe('checkNickname', () => {
 
   it('property: a nickname made only of white space is always illegal', () => {
     const ws = fc.constantFrom(' ', '\u3000', '\u00a0', '\u2002', '\u2028', '\u205f');
-    fc.assert(fc.property(fc.array(ws, { minLength: 1, maxLength: 16 }), (chars) => {
-      expect(checkNickname(chars.join(''), []).ok).toBe(false);
-    }));
+    fc.assert(
+      fc.property(fc.array(ws, { minLength: 1, maxLength: 16 }), (chars) => {
+        expect(checkNickname(chars.join(''), []).ok).toBe(false);
+      }),
+    );
   });
 
   it('property: one control or format character anywhere makes it illegal', () => {
     const bad = fc.constantFrom('\u0001', '\u001f', '\u007f', '\u0085', '\u00ad', '\u200b', '\u200e', '\ufeff', '\ud800');
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '客'), maxLength: 7 }), bad, fc.string({ unit: fc.constantFrom('x', '服'), maxLength: 7 }), (a, c, b) => {
-        expect(checkNickname(`${a}${c}${b}`, []).ok).toBe(false);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '客'), maxLength: 7 }),
+        bad,
+        fc.string({ unit: fc.constantFrom('x', '服'), maxLength: 7 }),
+        (a, c, b) => {
+          expect(checkNickname(`${a}${c}${b}`, []).ok).toBe(false);
+        },
+      ),
     );
   });
 });
 
 describe('who may manage kf accounts', () => {
   it.each([
-    ['mini_program', false, true], ['minigame', false, true], ['subscription', false, false], ['subscription', true, true],
-    ['service', false, false], ['service', true, true],
+    ['mini_program', false, true],
+    ['minigame', false, true],
+    ['subscription', false, false],
+    ['subscription', true, true],
+    ['service', false, false],
+    ['service', true, true],
   ] as const)('%s certified=%s: %s', (type, certified, allowed) => {
     expect(mayManageKf({ type, certified })).toBe(allowed);
   });
@@ -115,8 +151,19 @@ describe('who may manage kf accounts', () => {
 
 describe('kfListItem', () => {
   const base: KfAccountRecord = {
-    appid: 'wx1', kf_account: 'a@x', kf_id: 1001, kf_nick: 'A', kf_headimgurl: '', kf_wx: null, invite_wx: null,
-    invite_expire_time: null, invite_status: null, online_status: 0, accepted_case: 0, created_at: 0, updated_at: 0,
+    appid: 'wx1',
+    kf_account: 'a@x',
+    kf_id: 1001,
+    kf_nick: 'A',
+    kf_headimgurl: '',
+    kf_wx: null,
+    invite_wx: null,
+    invite_expire_time: null,
+    invite_status: null,
+    online_status: 0,
+    accepted_case: 0,
+    created_at: 0,
+    updated_at: 0,
   };
   it('kf_id is a string; no kf_wx or invite fields when neither exists', () => {
     expect(kfListItem(base, 0)).toEqual({ kf_account: 'a@x', kf_headimgurl: '', kf_id: '1001', kf_nick: 'A' });

@@ -5,14 +5,33 @@ import { openSqliteStore } from '../../../src/store/sqlite.js';
 import type { Store } from '../../../src/store/store.js';
 
 const record = (rid: string, request: Buffer | string, response: Buffer): JournalRecord => ({
-  rid, appid: 'wx1', cgi_path: '/customservice/kfaccount/add', invoke_time: Date.UTC(2026, 0, 1), cost_ms: 1,
-  request_url: 'access_token=abcdefgh…', request, response, client_ip: '127.0.0.1', errcode: 0, reason: null,
+  rid,
+  appid: 'wx1',
+  cgi_path: '/customservice/kfaccount/add',
+  invoke_time: Date.UTC(2026, 0, 1),
+  cost_ms: 1,
+  request_url: 'access_token=abcdefgh…',
+  request,
+  response,
+  client_ip: '127.0.0.1',
+  errcode: 0,
+  reason: null,
 });
 
 function journal() {
   const store = openSqliteStore(':memory:');
   const clock = new DeploymentClock(new FakeClock(Date.UTC(2026, 0, 1)));
-  return { store, journal: new Journal(store, clock, (err) => { throw err; }, 60_000) };
+  return {
+    store,
+    journal: new Journal(
+      store,
+      clock,
+      (err) => {
+        throw err;
+      },
+      60_000,
+    ),
+  };
 }
 
 describe('the request journal', () => {
@@ -26,7 +45,8 @@ describe('the request journal', () => {
     expect(before?.response_body).toBe('{"access_token":"ACCESSTO…","expires_in":7200}');
     await j.flush();
     expect(await store.getJournal('r1')).toMatchObject({
-      request_body: '{"appid":"wx1","secret":"01234567…"}', response_body: '{"access_token":"ACCESSTO…","expires_in":7200}',
+      request_body: '{"appid":"wx1","secret":"01234567…"}',
+      response_body: '{"access_token":"ACCESSTO…","expires_in":7200}',
     });
   });
 
@@ -73,7 +93,14 @@ describe('a request is findable from the moment it is answered', () => {
       },
     };
     const clock = new DeploymentClock(new FakeClock(Date.UTC(2026, 0, 1)));
-    const j = new Journal(slow, clock, (err) => { throw err; }, 60_000);
+    const j = new Journal(
+      slow,
+      clock,
+      (err) => {
+        throw err;
+      },
+      60_000,
+    );
     j.record({ ...record('r1', '', Buffer.from('{}')), reason: 'nickname has 17 characters, at most 16' });
     const flushing = j.flush();
     expect(await store.getJournal('r1')).toBeUndefined();

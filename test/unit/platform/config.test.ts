@@ -7,7 +7,10 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {})).toEqual({ ok: true, config: DEFAULT_CONFIG });
   });
   it('flags win over environment variables', () => {
-    const r = loadConfig({ port: '9000', db: 'a.db' }, { WXKF_PORT: '7000', WXKF_DB: 'b.db', WXKF_HOST: '0.0.0.0', WXKF_LOG_LEVEL: 'warn' });
+    const r = loadConfig(
+      { port: '9000', db: 'a.db' },
+      { WXKF_PORT: '7000', WXKF_DB: 'b.db', WXKF_HOST: '0.0.0.0', WXKF_LOG_LEVEL: 'warn' },
+    );
     expect(r).toMatchObject({ ok: true, config: { port: 9000, db: 'a.db', host: '0.0.0.0', logLevel: 'warn' } });
   });
   it('names every problem', () => {

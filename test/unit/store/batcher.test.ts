@@ -6,7 +6,10 @@ const turn = () => new Promise((r) => setImmediate(r));
 describe('KeyBatcher', () => {
   it('answers the lookups of one turn with one load of their distinct keys', async () => {
     const loads: string[][] = [];
-    const table = new Map([['a', 1], ['b', 2]]);
+    const table = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
     const batcher = new KeyBatcher<string, number>(async (keys) => {
       loads.push(keys);
       return new Map(keys.filter((k) => table.has(k)).map((k) => [k, table.get(k) as number]));

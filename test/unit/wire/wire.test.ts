@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ERR, HINT_PATTERN, RID_MAX_SECONDS, RID_PATTERN, WxError, errNameOf, errorBody, formatRid, makeHint, parseErrmsg, parseJsonObjectBody, parseRid,
+  ERR,
+  HINT_PATTERN,
+  RID_MAX_SECONDS,
+  RID_PATTERN,
+  WxError,
+  errNameOf,
+  errorBody,
+  formatRid,
+  makeHint,
+  parseErrmsg,
+  parseJsonObjectBody,
+  parseRid,
   withinRidTime,
 } from '../../../src/wire/index.js';
 
@@ -31,18 +42,23 @@ describe('rid', () => {
 describe('envelope', () => {
   it('an error reads "<text> hint: [<hint>] rid: <rid>", or without the hint', () => {
     expect(errorBody(65406, 'custom service account exists', 'r', 'h')).toEqual({
-      errcode: 65406, errmsg: 'custom service account exists hint: [h] rid: r',
+      errcode: 65406,
+      errmsg: 'custom service account exists hint: [h] rid: r',
     });
     expect(errorBody(40013, 'invalid appid', 'r')).toEqual({ errcode: 40013, errmsg: 'invalid appid rid: r' });
   });
   it('property: parseErrmsg takes back what errorBody wrote', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...Object.values(ERR).map((e) => e.errmsg)), fc.uint8Array({ minLength: 12, maxLength: 12 }), (text, h) => {
-        const hint = makeHint(h);
-        expect(hint).toMatch(HINT_PATTERN);
-        const rid = formatRid(1, h);
-        expect(parseErrmsg(errorBody(1, text, rid, hint).errmsg)).toEqual({ text, hint, rid });
-      }),
+      fc.property(
+        fc.constantFrom(...Object.values(ERR).map((e) => e.errmsg)),
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        (text, h) => {
+          const hint = makeHint(h);
+          expect(hint).toMatch(HINT_PATTERN);
+          const rid = formatRid(1, h);
+          expect(parseErrmsg(errorBody(1, text, rid, hint).errmsg)).toEqual({ text, hint, rid });
+        },
+      ),
     );
   });
   it('WxError fills the IP into 40164', () => {
@@ -67,8 +83,17 @@ describe('parseJsonObjectBody', () => {
     }
   };
   it.each([
-    [undefined, 44002], ['', 44002], ['\ufeff', 44002], ['  \n', 44002], ['[]', 47001], ['null', 47001], ['"s"', 47001],
-    ['{', 47001], ['{}', 0], ['\ufeff{"a":1}', 0], [' {"a":1} ', 0],
+    [undefined, 44002],
+    ['', 44002],
+    ['\ufeff', 44002],
+    ['  \n', 44002],
+    ['[]', 47001],
+    ['null', 47001],
+    ['"s"', 47001],
+    ['{', 47001],
+    ['{}', 0],
+    ['\ufeff{"a":1}', 0],
+    [' {"a":1} ', 0],
   ])('%j → %i', (raw, expected) => {
     expect(code(raw === undefined ? undefined : bytes(raw))).toBe(expected);
   });
@@ -80,17 +105,30 @@ describe('parseJsonObjectBody', () => {
     expect(code(bytes('{"nickname":"é客😀"}'))).toBe(0);
   });
   it('property: any bytes give an object, 44002 or 47001, never a crash', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
-      expect([0, 44002, 47001]).toContain(code(b));
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+        expect([0, 44002, 47001]).toContain(code(b));
+      }),
+    );
   });
 });
 
 describe('the times a rid can carry', () => {
   it('are Unix seconds 0 to 0xffffffff (8 hex digits); the deployment clock is kept within them', () => {
     expect(RID_MAX_SECONDS).toBe(0xffffffff);
-    expect([0, 1_795_000_000_000, RID_MAX_SECONDS * 1000, RID_MAX_SECONDS * 1000 + 999].map(withinRidTime)).toEqual([true, true, true, true]);
-    expect([-1, (RID_MAX_SECONDS + 1) * 1000, 1e20, Number.NaN, Infinity].map(withinRidTime)).toEqual([false, false, false, false, false]);
+    expect([0, 1_795_000_000_000, RID_MAX_SECONDS * 1000, RID_MAX_SECONDS * 1000 + 999].map(withinRidTime)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([-1, (RID_MAX_SECONDS + 1) * 1000, 1e20, Number.NaN, Infinity].map(withinRidTime)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(formatRid(RID_MAX_SECONDS, new Uint8Array(8)).slice(0, 8)).toBe('ffffffff');
   });
 });
