@@ -64,3 +64,34 @@ describe('tests cited by the docs', () => {
     expect([...cited].filter((f) => !existsSync(new URL(f, root)))).toEqual([]);
   });
 });
+
+describe('the docs stand alone', () => {
+  const root = new URL('../../', import.meta.url);
+  const pages = [
+    'README.md',
+    ...readdirSync(new URL('docs/', root))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  const texts = pages.map((p) => [p, readFileSync(new URL(p, root), 'utf8')] as const);
+
+  it('cite no path outside the repository', () => {
+    const outside = texts.flatMap(([p, t]) =>
+      (t.match(/(\.\.\/[\w./-]+|shared\/spec\/[\w./-]*)/g) ?? []).map((m) => `${p}: ${m}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it('every repository path a page names exists (src/, test/, docs/, scripts/, bench/ and links)', () => {
+    const cited = texts.flatMap(([p, t]) => {
+      const inline = t.match(/(?<![\w/.-])(?:src|test|docs|scripts|bench|\.ci)\/[\w./-]*[\w]/g) ?? [];
+      const links = [...t.matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1] as string).filter((l) => !/^[a-z]+:/.test(l));
+      const fromPage = (l: string) => new URL(l, new URL(p, root)).pathname.slice(new URL(root).pathname.length);
+      return [...inline.map((f) => ({ p, f })), ...links.map((l) => ({ p, f: fromPage(l) }))];
+    });
+    expect(cited.length).toBeGreaterThan(20);
+    // A path with a placeholder (docs/<area>.md, NNN_name.sql) names a pattern, not a file.
+    const missing = cited.filter(({ f }) => !/[<>{}*]|NNN/.test(f) && !existsSync(new URL(f.replace(/\/$/, ''), root)));
+    expect(missing.map(({ p, f }) => `${p}: ${f}`)).toEqual([]);
+  });
+});
