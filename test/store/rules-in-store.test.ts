@@ -4,7 +4,8 @@ import { addRule, decideAdd } from '../../src/domains/kf/rules.js';
 import { admitCall, type CounterState } from '../../src/domains/quota/rules.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { CallCount, type AppRecord, type Store } from '../../src/store/store.js';
+import { CallCount, type Store } from '../../src/store/store.js';
+import { appRecord } from '../helpers/records.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
 /**
@@ -31,21 +32,7 @@ afterAll(async () => {
 
 async function freshApp(): Promise<string> {
   const appid = `wxrule${++n}`;
-  const app: AppRecord = {
-    appid,
-    secret: 's',
-    type: 'service',
-    certified: true,
-    alias: 'alias_1',
-    original_id: '',
-    kf_enabled: true,
-    ip_whitelist: [],
-    secret_frozen: false,
-    created_at: 1,
-    updated_at: 1,
-    daily_quotas: {},
-  };
-  await store.createApp(app, 0);
+  await store.createApp(appRecord({ appid, alias: 'alias_1', created_at: 1, updated_at: 1 }), 0);
   return appid;
 }
 

@@ -9,24 +9,10 @@ import {
   kfOnlineItems,
   sniffImage,
 } from '../../../src/domains/kf/rules.js';
-import type { Credential, InviteState, KfAccountRecord } from '../../../src/store/store.js';
+import type { Credential, InviteState } from '../../../src/store/store.js';
+import { kfAccountRecord } from '../../helpers/records.js';
 
-const account = (over: Partial<KfAccountRecord> = {}): KfAccountRecord => ({
-  appid: 'wx1',
-  kf_account: 'a@x',
-  kf_id: 1001,
-  kf_nick: 'A',
-  kf_headimgurl: '',
-  kf_wx: null,
-  invite_wx: null,
-  invite_expire_time: null,
-  invite_status: null,
-  online_status: 0,
-  accepted_case: 0,
-  created_at: 0,
-  updated_at: 0,
-  ...over,
-});
+const account = kfAccountRecord;
 const NOW = 1_800_000_000;
 
 describe('isWechatId', () => {

@@ -6,6 +6,7 @@ import { FakeClock } from '../../../src/platform/clock.js';
 import { isWaiting } from '../../../src/domains/kf/rules.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import type { AppRecord } from '../../../src/store/store.js';
+import { appRecord } from '../../helpers/records.js';
 
 // The invitation state machine, driven through the service and a real (in-memory) store: no
 // sequence of invite / accept / reject / expire / del / re-add may break its invariants.
@@ -44,20 +45,7 @@ describe('invitation state machine', () => {
         const store = openSqliteStore(':memory:');
         const clock = new FakeClock(Date.UTC(2026, 0, 1));
         const kf = new KfService(store, clock, []);
-        const apps: AppRecord[] = APPIDS.map((appid, i) => ({
-          appid,
-          secret: 's',
-          type: 'service',
-          certified: true,
-          alias: `alias_${i}x`,
-          original_id: '',
-          kf_enabled: true,
-          ip_whitelist: [],
-          secret_frozen: false,
-          created_at: 0,
-          updated_at: 0,
-          daily_quotas: {},
-        }));
+        const apps: AppRecord[] = APPIDS.map((appid, i) => appRecord({ appid, alias: `alias_${i}x` }));
         const acct = (app: number, a: number) => `${PREFIXES[a]}@${apps[app]!.alias}`;
         // What the model says is bound: set by a successful accept only, cleared by del.
         const bound = new Map<string, string>();

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkNickname, kfListItem, mayManageKf, mayManageWorkers, parseKfAccount } from '../../../src/domains/kf/rules.js';
 import type { KfAccountRecord } from '../../../src/store/store.js';
+import { kfAccountRecord } from '../../helpers/records.js';
 
 const app = { alias: 'kf_alias1', original_id: 'gh_0123456789ab' };
 const PREFIX_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_';
@@ -150,21 +151,7 @@ describe('who may manage kf accounts', () => {
 });
 
 describe('kfListItem', () => {
-  const base: KfAccountRecord = {
-    appid: 'wx1',
-    kf_account: 'a@x',
-    kf_id: 1001,
-    kf_nick: 'A',
-    kf_headimgurl: '',
-    kf_wx: null,
-    invite_wx: null,
-    invite_expire_time: null,
-    invite_status: null,
-    online_status: 0,
-    accepted_case: 0,
-    created_at: 0,
-    updated_at: 0,
-  };
+  const base: KfAccountRecord = kfAccountRecord();
   it('kf_id is a string; no kf_wx or invite fields when neither exists', () => {
     expect(kfListItem(base, 0)).toEqual({ kf_account: 'a@x', kf_headimgurl: '', kf_id: '1001', kf_nick: 'A' });
   });

@@ -13,7 +13,7 @@ import {
 import { FakeClock } from '../../../src/platform/clock.js';
 import { TICKET_TTL_MS, ticketStatus } from '../../../src/domains/component/rules.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
-import type { AppRecord } from '../../../src/store/store.js';
+import { appRecord } from '../../helpers/records.js';
 
 describe('quota windows', () => {
   it('the daily period turns at 16:00 UTC (00:00 China time)', () => {
@@ -59,20 +59,7 @@ describe('stable_token minute limit (45011)', () => {
   it('admits 10000 calls a minute per app, then 45011 until the next minute', async () => {
     const store = openSqliteStore(':memory:');
     const clock = new FakeClock(Date.UTC(2026, 0, 1, 0, 0, 5));
-    const app = {
-      appid: 'wx1',
-      secret: 's',
-      type: 'service',
-      certified: true,
-      alias: '',
-      original_id: '',
-      kf_enabled: true,
-      ip_whitelist: [],
-      secret_frozen: false,
-      created_at: 0,
-      updated_at: 0,
-      daily_quotas: {},
-    } as AppRecord;
+    const app = appRecord();
     await store.createApp(app, 0);
     const quota = new QuotaService(store, clock, new Map());
     const results = await Promise.all(
