@@ -38,7 +38,9 @@ serveOptions(program.command('serve').description('run the server (SQLite file .
     const config = loadOrFail(flags);
     const server = await start(config);
     process.stdout.write(`${banner(server, config, VERSION)}\n`);
-    stopOnSignals(server, flags.exitWithParent === true);
+    // Started through npm (npm start, npx wxkf, an npm script): a shell may stand between npm and
+    // this process and not pass signals on, so the server also stops when its parent is gone.
+    stopOnSignals(server, flags.exitWithParent === true || process.env.npm_execpath !== undefined);
   });
 
 program
