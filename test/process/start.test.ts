@@ -124,7 +124,9 @@ describe('signals reach the server through npm start', () => {
       await s.exited;
       expect(await waitFor(() => portFree(port))).toBe(true);
       // npm passes the signal on and exits; the server stops on the signal or on its parent's exit, whichever it sees first.
-    expect(s.output()).toMatch(new RegExp(`wxkf: (${signal}|the process that started wxkf \\(\\d+\\) is gone), finishing requests in flight`));
+      expect(s.output()).toMatch(
+        new RegExp(`wxkf: (${signal}|the process that started wxkf \\(\\d+\\) is gone), finishing requests in flight`),
+      );
     },
     90_000,
   );
