@@ -39,6 +39,8 @@ export interface AppDeps {
   adminToken?: { plain: string } | { hash: string };
   /** false: keep `adminToken` even when the store holds another (the CLI's in-process node). */
   adminTokenFromStore?: boolean;
+  /** An admin token this node accepts besides the deployment's, never stored (wxkf exec). */
+  localAdminToken?: string;
   forbiddenWords?: readonly string[];
   /** How often this node reads the deployment clock back from the store (default 500 ms). */
   clockPollMs?: number;
@@ -62,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const component = new ComponentService(store, clock, random, credentials);
   const admin = new AdminService(store, clock, random, credentials, kf, component, forbiddenWords);
   admin.followStoredToken = deps.adminTokenFromStore ?? true;
+  if (deps.localAdminToken !== undefined) admin.localTokenHash = hashToken(deps.localAdminToken);
   await admin.loadClock();
   const app = Fastify({
     logger: deps.logger ?? false,

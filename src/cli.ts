@@ -34,13 +34,16 @@ const program = new Command()
 
 serveOptions(program.command('serve').description('run the server (SQLite file ./wxkf.db by default)'))
   .option('--exit-with-parent', 'stop when the process that started wxkf is gone (npm start uses it)')
-  .action(async (flags: ConfigFlags & { exitWithParent?: boolean }) => {
+  .action(async (_flags: unknown, cmd: Command) => {
+    // Options before `serve` (wxkf --admin-token X serve) count too.
+    const flags = cmd.optsWithGlobals<ConfigFlags & { exitWithParent?: boolean }>();
     const config = loadOrFail(flags);
     const server = await start(config);
-    process.stdout.write(`${banner(server, config, VERSION)}\n`);
     // Started through npm (npm start, npx wxkf, an npm script): a shell may stand between npm and
     // this process and not pass signals on, so the server also stops when its parent is gone.
+    // Before the banner: whoever reads the address may signal at once.
     stopOnSignals(server, flags.exitWithParent === true || process.env.npm_execpath !== undefined);
+    process.stdout.write(`${banner(server, config, VERSION)}\n`);
   });
 
 program
@@ -55,8 +58,8 @@ program
   .option('--admin-token <token>', 'the admin token to use (generated when absent)')
   .option('--port <port>', 'port (default: a free one)')
   .option('--log-level <level>', 'the server log level (default warn)')
-  .action(async (command: string[], opts: ExecOptions) => {
-    process.exitCode = await execCommand(command, opts);
+  .action(async (command: string[], _opts: unknown, cmd: Command) => {
+    process.exitCode = await execCommand(command, cmd.optsWithGlobals<ExecOptions>());
   });
 
 registerCommands(program);

@@ -76,6 +76,8 @@ export interface StartOptions {
   clock?: Clock;
   random?: Random;
   logger?: boolean | object;
+  /** An admin token this process alone accepts, never stored (wxkf exec on a store of the user's). */
+  localAdminToken?: string;
 }
 
 /**
@@ -91,13 +93,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const store = await openStore(config);
   let wxkf: WxkfApp | undefined;
   try {
-    // --admin-token is not a one-time secret: the store takes its hash, so every node accepts it.
     const configured = config.adminToken === undefined ? undefined : hashToken(config.adminToken);
-    if (configured) await store.setMeta(ADMIN_TOKEN_META_KEY, configured);
-    const stored = configured ?? (await store.getMeta(ADMIN_TOKEN_META_KEY));
+    const stored = await store.getMeta(ADMIN_TOKEN_META_KEY);
+    const accepted = configured ?? stored;
     const logger = opts.logger ?? { level: config.logLevel };
-    wxkf = await buildApp({ store, clock, random, adminToken: stored ? { hash: stored } : undefined, forbiddenWords, logger });
+    wxkf = await buildApp({
+      store,
+      clock,
+      random,
+      adminToken: accepted ? { hash: accepted } : undefined,
+      forbiddenWords,
+      logger,
+      localAdminToken: opts.localAdminToken,
+    });
     const address = await wxkf.fastify.listen({ host: config.host, port: config.port });
+    // Listening: from here on what this start makes is kept. --admin-token is the deployment's
+    // admin token from now on (the store takes its hash, so every node accepts it).
+    if (configured) await wxkf.admin.setAdminTokenHash(configured);
 
     const report: StartReport = {
       adminTokenGenerated: undefined,
@@ -109,18 +121,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock: wxkf.admin.clockView(),
     };
     if (seed) report.seed = await wxkf.admin.applySeed(seed);
-    const firstStart = (await store.getMeta(INITIALIZED_META_KEY)) === undefined;
+    // Of nodes starting together on a new store, one claims the first start (and makes the demo
+    // app) and one stores the admin token it made; the others take the stored one.
+    const firstStart = await store.setMetaIfAbsent(INITIALIZED_META_KEY, '1');
     if (firstStart && !seed && (await store.stats()).apps === 0) {
       const demo = await wxkf.admin.createDemoApp();
       report.demoApp = { appid: demo.appid, secret: demo.secret, alias: demo.alias };
     }
-    if (!stored) {
+    if (!accepted) {
       const fresh = newAdminToken(random);
-      await wxkf.admin.setAdminTokenHash(hashToken(fresh));
-      report.adminTokenGenerated = fresh;
-      report.adminTokenSource = 'generated';
+      if (await store.setMetaIfAbsent(ADMIN_TOKEN_META_KEY, hashToken(fresh))) {
+        await wxkf.admin.setAdminTokenHash(hashToken(fresh), false);
+        report.adminTokenGenerated = fresh;
+        report.adminTokenSource = 'generated';
+      } else {
+        await wxkf.admin.loadClock();
+      }
     }
-    await store.setMeta(INITIALIZED_META_KEY, '1');
     report.stats = await store.stats();
     const app = wxkf;
     return {

@@ -1,7 +1,7 @@
 import { buildApp, type WxkfApp } from '../app.js';
 import { DeploymentClock, SystemClock } from '../platform/clock.js';
 import { CryptoRandom } from '../platform/random.js';
-import { openStore } from '../serve.js';
+import { describeStore, openStore } from '../serve.js';
 import type { Store } from '../store/store.js';
 
 /** A one-line failure the CLI prints as `wxkf: <message>` and exits with `code`. */
@@ -41,8 +41,10 @@ export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 /** The client for the options given: a store when one is named, else a server. */
 export async function adminClient(opts: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<AdminClient> {
-  const databaseUrl = opts.databaseUrl ?? (opts.db === undefined ? env.WXKF_DATABASE_URL || undefined : undefined);
-  if (opts.db !== undefined || databaseUrl !== undefined) return storeClient({ db: opts.db ?? './wxkf.db', databaseUrl });
+  // Only the flags pick a store: WXKF_DATABASE_URL is wxkf serve's, and must not turn a command
+  // away from the server --url or WXKF_BASE_URL names.
+  if (opts.db !== undefined || opts.databaseUrl !== undefined)
+    return storeClient({ db: opts.db ?? './wxkf.db', databaseUrl: opts.databaseUrl });
   const url = (opts.url ?? (env.WXKF_BASE_URL || DEFAULT_URL)).replace(/\/$/, '');
   const token = opts.adminToken ?? (env.WXKF_ADMIN_TOKEN || undefined);
   if (token === undefined) {
@@ -85,8 +87,7 @@ async function storeClient(config: { db: string; databaseUrl: string | undefined
   try {
     store = await openStore(config);
   } catch (err) {
-    const what = config.databaseUrl ?? config.db;
-    throw new CliError(`cannot open the store ${what}: ${(err as Error).message}`);
+    throw new CliError(`cannot open the store (${describeStore(config)}): ${(err as Error).message}`);
   }
   const random = new CryptoRandom();
   const token = random.bytes(24).toString('base64url');
@@ -105,7 +106,7 @@ async function storeClient(config: { db: string; databaseUrl: string | undefined
     throw err;
   }
   return {
-    target: config.databaseUrl ?? config.db,
+    target: describeStore(config),
     async request(method, path, body) {
       const res = await wxkf.fastify.inject({
         method: method as 'GET',

@@ -334,7 +334,8 @@ export function registerCommands(program: Command): void {
     .option('--db <file>', 'the SQLite file (WXKF_DB; default ./wxkf.db)')
     .option('--database-url <url>', 'the PostgreSQL database (WXKF_DATABASE_URL)')
     .option('--json', 'print JSON')
-    .action(async (opts: { rotate?: boolean; db?: string; databaseUrl?: string; json?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ rotate?: boolean; db?: string; databaseUrl?: string; json?: boolean }>();
       if (!opts.rotate) {
         throw new CliError(
           'admin-token: the store keeps only the hash, so the token cannot be shown again; --rotate makes a new one',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigFlags } from '../platform/config.js';
-import { startServer, type RunningServer } from '../serve.js';
+import { startServer, type RunningServer, type StartOptions } from '../serve.js';
 import { CliError } from './admin-client.js';
 import { isoTime } from './format.js';
 
@@ -108,9 +108,9 @@ export function loadOrFail(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
 }
 
 /** Starts a server, or a one-line reason (with the error's code) to exit on. */
-export async function start(config: Config): Promise<RunningServer> {
+export async function start(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   try {
-    return await startServer(config);
+    return await startServer(config, opts);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (process.env.WXKF_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);

@@ -110,7 +110,10 @@ class PostgresDriver implements Driver {
   private query(c: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[]): Promise<pg.QueryResult> {
     let q = this.names.get(sql);
     if (!q) {
-      q = { name: this.names.size < MAX_PREPARED ? `wxkf_${this.names.size}` : undefined, text: toPostgres(sql) };
+      // A `SELECT *` is not prepared by name: a migration that adds a column would make a running
+      // node's cached plan answer "cached plan must not change result type".
+      const named = this.names.size < MAX_PREPARED && !/\bSELECT \*/i.test(sql);
+      q = { name: named ? `wxkf_${this.names.size}` : undefined, text: toPostgres(sql) };
       this.names.set(sql, q);
     }
     return c.query({ ...(q.name ? { name: q.name } : {}), text: q.text, values: params as unknown[] });
@@ -126,13 +129,18 @@ class PostgresDriver implements Driver {
         return (await this.query(c, step.sql, step.params)).rowCount ?? 0;
       case 'insertMany': {
         const width = step.columns.length;
-        const tuples = step.rows.map((_, i) => `(${step.columns.map((_c, j) => `$${i * width + j + 1}`).join(', ')})`);
         const conflict = step.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
-        // One text per row count: not worth a prepared name each.
-        await c.query(
-          `INSERT INTO ${step.table} (${step.columns.join(', ')}) VALUES ${tuples.join(', ')}${conflict}`,
-          step.rows.flat(),
-        );
+        // A statement takes at most 65535 parameters: a long batch (a journal kept through an
+        // outage) goes as several inserts. One text per row count: not worth a prepared name each.
+        const perInsert = Math.floor(65_535 / width);
+        for (let from = 0; from < step.rows.length; from += perInsert) {
+          const chunk = step.rows.slice(from, from + perInsert);
+          const tuples = chunk.map((_, i) => `(${step.columns.map((_c, j) => `$${i * width + j + 1}`).join(', ')})`);
+          await c.query(
+            `INSERT INTO ${step.table} (${step.columns.join(', ')}) VALUES ${tuples.join(', ')}${conflict}`,
+            chunk.flat(),
+          );
+        }
         return undefined;
       }
       case 'lock':
@@ -147,6 +155,10 @@ class PostgresDriver implements Driver {
 
   async rows(sql: string, ...params: unknown[]): Promise<Row[]> {
     return (await this.query(this.pool, sql, params)).rows as Row[];
+  }
+
+  writeRow(sql: string, ...params: unknown[]): Promise<Row | undefined> {
+    return this.row(sql, ...params);
   }
 
   async changes(sql: string, ...params: unknown[]): Promise<number> {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { LEGACY_SQLITE_VERSIONS, loadMigrations, pending } from './migrations.js';
-import { driveSync, type Driver, type ProgramOf, type Row, type Step } from './sql/program.js';
+import { driveSync, row, type Driver, type Program, type ProgramOf, type Row, type Step } from './sql/program.js';
 import { sqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 
@@ -66,6 +66,10 @@ interface Pending {
   args: unknown[];
   resolve: (value: never) => void;
   reject: (err: unknown) => void;
+}
+
+function* oneRow(sql: string, params: unknown[]): Program<Row | undefined> {
+  return (yield row(sql, ...params)) as Row | undefined;
 }
 
 /** What SQLite cannot bind: booleans are 0/1 (the store reads both). Copies only when it must. */
@@ -142,6 +146,10 @@ class SqliteDriver implements Driver {
 
   async rows(sql: string, ...params: unknown[]): Promise<Row[]> {
     return this.readRows(sql, params);
+  }
+
+  writeRow(sql: string, ...params: unknown[]): Promise<Row | undefined> {
+    return this.transaction(oneRow, sql, params);
   }
 
   async changes(sql: string, ...params: unknown[]): Promise<number> {

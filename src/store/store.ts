@@ -247,6 +247,8 @@ export interface Store {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Sets the key only if it has no value yet: true when this call set it (nodes racing at a first start). */
+  setMetaIfAbsent(key: string, value: string): Promise<boolean>;
   /** What the store holds, for the start banner. */
   stats(): Promise<{ apps: number; kf_accounts: number }>;
   /** Removes every app, token, account and platform; meta survives (admin token, clock). */

@@ -146,6 +146,18 @@ describe('where the CLI finds a server', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as { port: number }).port;
     await new Promise((r) => closed.close(r));
+    // WXKF_DATABASE_URL is wxkf serve's: it never turns a command away from the server it names.
+    expect(
+      ok(
+        await runCli(['apps', 'list', '--url', server.url, '--admin-token', ADMIN], {
+          WXKF_DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/x',
+        }),
+      ),
+    ).toBeTruthy();
+    const password = await runCli(['apps', 'list', '--database-url', 'postgres://u:s3cretpw@127.0.0.1:1/x']);
+    expect(password.code).toBe(1);
+    expect(password.stderr).toMatch(/cannot open the store \(PostgreSQL postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\)/);
+    expect(password.stderr).not.toContain('s3cretpw');
     const down = await runCli(['apps', 'list', '--url', `http://127.0.0.1:${port}`, '--admin-token', ADMIN]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
@@ -181,6 +193,7 @@ describe('wxkf exec', () => {
     ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ appid: APPID });
+    expect((await runCli(['exec', '--', 'bash', '-c', 'kill -SEGV $$'])).code).toBe(139);
     const missing = await runCli(['exec', '--', 'no-such-command-wxkf']);
     expect(missing.code).toBe(127);
     expect(missing.stderr).toMatch(/exec: cannot run no-such-command-wxkf/);

@@ -70,8 +70,7 @@ export function adminRoutes(deps: AdminDeps) {
       return r.ok ? { value: r.value } : { error: new AdminError(400, r.errors.join('; ')) };
     });
     app.addHook('onRequest', async (req, reply) => {
-      const expected = admin.adminTokenHash();
-      if (expected === undefined || !authorized(req.headers.authorization, expected)) {
+      if (!admin.adminTokenHashes().some((hash) => authorized(req.headers.authorization, hash))) {
         return reply.code(401).send({ error: 'unauthorized: send Authorization: Bearer <admin token>' });
       }
     });

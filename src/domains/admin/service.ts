@@ -56,8 +56,12 @@ export class AdminService {
   /** Whether the stored admin token replaces this node's (false: an in-process node of the CLI keeps its own). */
   followStoredToken = true;
 
-  adminTokenHash(): string | undefined {
-    return this.tokenHash;
+  /** An admin token this node alone accepts, never stored (wxkf exec on a store it must not change). */
+  localTokenHash: string | undefined;
+
+  /** The hashes of the admin tokens this node accepts. */
+  adminTokenHashes(): string[] {
+    return [this.tokenHash, this.localTokenHash].filter((h): h is string => h !== undefined);
   }
 
   /** Sets the admin token; `store` also writes it, for every node (and the next start) to read. */

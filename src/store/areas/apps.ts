@@ -48,6 +48,7 @@ function* removeApp(appid: string): Program<boolean> {
 type AppsArea = Pick<
   Store,
   | 'getMeta'
+  | 'setMetaIfAbsent'
   | 'setMeta'
   | 'reset'
   | 'stats'
@@ -80,6 +81,8 @@ export function appsArea(d: Driver): AppsArea {
         value,
       );
     },
+    setMetaIfAbsent: async (key, value) =>
+      (await d.changes('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', key, value)) === 1,
     stats: async () => {
       const r = await d.row('SELECT (SELECT COUNT(*) FROM apps) AS apps, (SELECT COUNT(*) FROM kf_accounts) AS kf');
       return { apps: Number(r?.apps), kf_accounts: Number(r?.kf) };

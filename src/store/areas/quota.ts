@@ -86,8 +86,9 @@ function* append(entries: readonly JournalEntry[]): Program<void> {
 
 /** Quota counters and the request journal. */
 export function quotaArea(d: Driver): QuotaArea {
-  // A transaction: on SQLite it is group-committed with the other writes of this turn.
-  const admitOne = (appid: string, q: QuotaAdmission) => d.transaction(admit, appid, q);
+  // On SQLite group-committed with the other writes of this turn; one round trip on PostgreSQL.
+  const admitOne = async (appid: string, q: QuotaAdmission) =>
+    q.limit > 0 && (await d.writeRow(ADMIT, appid, q.counter, q.period, q.limit)) !== undefined;
   return {
     admitQuota: (appid, counter, period, limit) => admitOne(appid, { counter, period, limit }),
     countCall: async (count) => {

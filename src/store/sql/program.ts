@@ -75,6 +75,11 @@ export interface Driver {
   /** One statement, committed on its own: the number of rows it changed. */
   changes(sql: string, ...params: unknown[]): Promise<number>;
   /**
+   * One statement that writes, answering its first row: on SQLite group-committed with the other
+   * writes of this event-loop turn; on PostgreSQL one round trip, committed on its own.
+   */
+  writeRow(sql: string, ...params: unknown[]): Promise<Row | undefined>;
+  /**
    * Runs a program in one write transaction: all of it or nothing. On SQLite the transactions of
    * one event-loop turn share one commit (each in its own savepoint, so a failing one rolls back alone).
    */
