@@ -218,6 +218,79 @@ export function registerCommands(program: Command): void {
     }),
   );
 
+  const users = program.command('users').description("an app's simulated users (the people a customer-service test serves)");
+  const userRows = (list: Out[]) =>
+    list.length === 0
+      ? 'no users (make one: wxkf users create APPID)'
+      : table(
+          ['OPENID', 'NICKNAME', 'SUBSCRIBED', 'SUBSCRIBE TIME'],
+          list.map((u) => [u.openid as string, u.nickname as string, yesNo(u.subscribed), isoTime(Number(u.subscribe_time))]),
+        );
+  const userPath = (appid: string, openid?: string) =>
+    `/apps/${encodeURIComponent(appid)}/users${openid === undefined ? '' : `/${encodeURIComponent(openid)}`}`;
+  target(users.command('list').argument('<appid>').description("the app's users")).action(
+    action(async (c, appid: string) => {
+      const list = (await ok(c, 'GET', userPath(appid))).users as Out[];
+      return { json: list, human: userRows(list) };
+    }),
+  );
+  target(
+    users
+      .command('create')
+      .argument('<appid>')
+      .description('a new user (pushes nothing, opens no window)')
+      .option('--openid <openid>', '1-64 of A-Za-z0-9_- (generated when absent: o + 27 characters)')
+      .option('--nickname <name>', 'shown in the console and logs only')
+      .option('--unsubscribed', 'made as not subscribed'),
+  ).action(
+    action(async (c, appid: string, opts: Options & { openid?: string; nickname?: string; unsubscribed?: boolean }) => {
+      const body: Out = {};
+      if (opts.openid !== undefined) body.openid = opts.openid;
+      if (opts.nickname !== undefined) body.nickname = opts.nickname;
+      if (opts.unsubscribed) body.subscribed = false;
+      const user = await ok(c, 'POST', userPath(appid), body);
+      return {
+        json: user,
+        human: fields({
+          ...user,
+          subscribe_time: isoTime(Number(user.subscribe_time)),
+          created_at: isoTime(Number(user.created_at)),
+        }),
+      };
+    }),
+  );
+  target(
+    users
+      .command('update')
+      .argument('<appid>')
+      .argument('<openid>')
+      .description('change a user silently (no push)')
+      .option('--nickname <name>')
+      .option('--subscribed <bool>', 'true or false', bool('--subscribed')),
+  ).action(
+    action(async (c, appid: string, openid: string, opts: Options & { nickname?: string; subscribed?: boolean }) => {
+      const body: Out = {};
+      if (opts.nickname !== undefined) body.nickname = opts.nickname;
+      if (opts.subscribed !== undefined) body.subscribed = opts.subscribed;
+      if (Object.keys(body).length === 0) throw new CliError('users update: give --nickname or --subscribed', 2);
+      const user = await ok(c, 'PATCH', userPath(appid, openid), body);
+      return {
+        json: user,
+        human: fields({
+          ...user,
+          subscribe_time: isoTime(Number(user.subscribe_time)),
+          created_at: isoTime(Number(user.created_at)),
+        }),
+      };
+    }),
+  );
+  target(users.command('delete').argument('<appid>').argument('<openid>').description('remove a user')).action(
+    action(async (c, appid: string, openid: string) => {
+      await ok(c, 'DELETE', userPath(appid, openid));
+      return { json: { deleted: openid }, human: `deleted ${openid}` };
+    }),
+  );
+
   target(program.command('seed').argument('<file>').description('apply a seed file (what exists is left as it is)')).action(
     action(async (c, file: string) => {
       let doc: unknown;

@@ -2,6 +2,7 @@ import { appsArea } from './areas/apps.js';
 import { componentArea } from './areas/component.js';
 import { kfArea } from './areas/kf.js';
 import { quotaArea } from './areas/quota.js';
+import { usersArea } from './areas/users.js';
 import type { Driver } from './sql/program.js';
 import type { Store } from './store.js';
 
@@ -18,5 +19,6 @@ export function sqlStore(driver: Driver): Store {
     ...kfArea(driver),
     ...quotaArea(driver),
     ...componentArea(driver),
+    ...usersArea(driver),
   };
 }

@@ -239,6 +239,20 @@ export interface AuthorizationRecord {
   created_at: number;
 }
 
+/** A simulated user of an app (messages.md): a record the operator makes; tests act for it. */
+export interface SimulatedUserRecord {
+  appid: string;
+  openid: string;
+  nickname: string;
+  subscribed: boolean;
+  /** ms: the last subscribe, or the creation. */
+  subscribe_time: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type UserPatch = Partial<Pick<SimulatedUserRecord, 'nickname' | 'subscribed' | 'subscribe_time'>>;
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   close(): Promise<void>;
@@ -331,6 +345,20 @@ export interface Store {
   listJournal(filter: JournalFilter): Promise<JournalEntry[]>;
   /** Drops entries older than `beforeMs`. */
   pruneJournal(beforeMs: number): Promise<void>;
+
+  /** Creates the user unless the app has one with this openid; false when it had. */
+  createUser(user: SimulatedUserRecord): Promise<boolean>;
+  getUser(appid: string, openid: string): Promise<SimulatedUserRecord | undefined>;
+  /** The app's users, oldest first (made in the same millisecond: by openid). */
+  listUsers(appid: string): Promise<SimulatedUserRecord[]>;
+  /** Applies `change(current)` under the user's row lock; undefined when there is no such user. */
+  updateUser(
+    appid: string,
+    openid: string,
+    change: (current: SimulatedUserRecord) => UserPatch,
+    now: number,
+  ): Promise<SimulatedUserRecord | undefined>;
+  deleteUser(appid: string, openid: string): Promise<boolean>;
 
   /** Creates the platform unless it exists; false when it did. */
   createComponentPlatform(platform: ComponentPlatformRecord): Promise<boolean>;

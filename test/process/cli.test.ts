@@ -89,6 +89,23 @@ for (const [name, target] of Object.entries(targets)) {
       ]);
     });
 
+    it('users create, list, update, delete', async () => {
+      await cli('reset');
+      await cli('apps', 'create', APPID);
+      expect(ok(await cli('users', 'list', APPID))).toMatch(/no users/);
+      const made = json(await cli('users', 'create', APPID, '--openid', 'o_cli_user', '--nickname', 'Lin', '--json'));
+      expect(made).toMatchObject({ openid: 'o_cli_user', nickname: 'Lin', subscribed: true });
+      expect(ok(await cli('users', 'create', APPID, '--unsubscribed'))).toMatch(
+        /openid: +o[A-Za-z0-9_-]{27}\nnickname: *\nsubscribed: +false/,
+      );
+      expect(ok(await cli('users', 'list', APPID))).toMatch(/OPENID +NICKNAME +SUBSCRIBED.*\no_cli_user +Lin +yes/);
+      expect(json(await cli('users', 'update', APPID, 'o_cli_user', '--subscribed', 'false', '--json'))).toMatchObject({
+        subscribed: false,
+      });
+      expect(ok(await cli('users', 'delete', APPID, 'o_cli_user'))).toBe('deleted o_cli_user\n');
+      expect((json(await cli('users', 'list', APPID, '--json')) as unknown[]).length).toBe(1);
+    });
+
     it('clock show, advance, set, freeze, real', async () => {
       expect(ok(await cli('clock'))).toMatch(/state: +real time/);
       const before = (json(await cli('clock', 'show', '--json')) as { now: number }).now;

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../../pipeline/journal.js';
 import { AdminError, type AdminService } from './service.js';
+import { registerUserRoutes } from './users.js';
 import {
   APP_INPUT,
   APP_PATCH,
@@ -126,6 +127,7 @@ export function adminRoutes(deps: AdminDeps) {
         return { daily_quotas: updated.daily_quotas };
       },
     );
+    registerUserRoutes(app, admin.users);
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
       kf_accounts: (await admin.listKfAccounts(req.params.appid)).map(kfAccountView),
     }));

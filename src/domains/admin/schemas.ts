@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { APP_TYPES } from '../../store/store.js';
 import { WECHAT_ID } from '../kf/rules.js';
+import { NICKNAME_MAX, OPENID } from '../users/rules.js';
 
 /**
  * The admin API's documents as JSON Schema: fastify validates every admin body and query with
@@ -58,7 +59,15 @@ const kfAccount = object(
   ['kf_account', 'nickname'],
 );
 
-export const APP_INPUT = object({ appid, ...APP_FIELDS, kf_accounts: { ...list(kfAccount, 'a list'), default: [] } }, ['appid']);
+/** A simulated user (messages.md), in a seed or `POST …/users`; its patch changes all but the openid. */
+const userNickname = { type: 'string', maxLength: NICKNAME_MAX, description: `a string of at most ${NICKNAME_MAX} characters` };
+export const USER_INPUT = object({ openid: str(OPENID.source, '1-64 of A-Za-z0-9_-'), nickname: userNickname, subscribed: bool });
+export const USER_PATCH = object({ nickname: userNickname, subscribed: bool });
+const user = USER_INPUT;
+export const APP_INPUT = object(
+  { appid, ...APP_FIELDS, kf_accounts: { ...list(kfAccount, 'a list'), default: [] }, users: list(user, 'a list') },
+  ['appid'],
+);
 export const APP_PATCH = object(APP_FIELDS);
 
 const platform = object(

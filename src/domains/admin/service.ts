@@ -8,6 +8,7 @@ import { KF_ACCOUNT_LIMIT, KF_ADD_RULE, checkNickname, parseKfAccount } from '..
 import type { KfService } from '../kf/service.js';
 import type { ComponentService } from '../component/service.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
+import { UsersAdmin } from './users.js';
 
 /** An admin API failure: an HTTP status and a message naming the field. */
 export class AdminError extends Error {
@@ -41,6 +42,9 @@ export function defaultOriginalId(appid: string): string {
 }
 
 export class AdminService {
+  /** Simulated users (admin/users.ts). */
+  readonly users: UsersAdmin;
+
   constructor(
     private readonly store: Store,
     private readonly clock: DeploymentClock,
@@ -49,7 +53,20 @@ export class AdminService {
     private readonly kf: KfService,
     private readonly component: ComponentService,
     private readonly forbiddenWords: readonly string[],
-  ) {}
+  ) {
+    this.users = new UsersAdmin(store, clock, random);
+  }
+
+  /** The seed's users of an app that it lacks (an openid it has is left as it is). */
+  private async addSeedUsers(app: AppRecord, input: AppInput): Promise<void> {
+    for (const u of input.users ?? []) {
+      if (u.openid !== undefined && (await this.store.getUser(app.appid, u.openid))) continue;
+      await this.users.create(app.appid, u);
+    }
+  }
+
+  /** Counts this node's clock moves, so that a read-back that overlapped one does not undo it. */
+  private clockMoves = 0;
 
   /** The admin token's hash this node accepts (undefined: none yet, every admin call is 401). */
   private tokenHash: string | undefined;
@@ -75,8 +92,10 @@ export class AdminService {
    * rotated on the store, by another node or `wxkf admin-token --rotate`, is taken up here).
    */
   async loadClock(): Promise<void> {
+    const moves = this.clockMoves;
     const [raw, hash] = await Promise.all([this.store.getMeta(CLOCK_META_KEY), this.store.getMeta(ADMIN_TOKEN_META_KEY)]);
-    if (raw) this.clock.apply(JSON.parse(raw) as ClockState);
+    // A read that overlapped a move made on this node may hold the state from before it: the move wins.
+    if (raw && moves === this.clockMoves) this.clock.apply(JSON.parse(raw) as ClockState);
     if (hash && this.followStoredToken) this.tokenHash = hash;
   }
 
@@ -106,7 +125,9 @@ export class AdminService {
     if (change.advance !== undefined || change.set !== undefined) next = clockStateAt(state, base, target);
     else if (change.freeze) next = { offsetMs: state.offsetMs, frozenAtMs: now };
     else next = { offsetMs: 0, frozenAtMs: null };
+    this.clockMoves++;
     await this.store.setMeta(CLOCK_META_KEY, JSON.stringify(next));
+    this.clockMoves++;
     this.clock.apply(next);
     return this.clockView();
   }
@@ -143,6 +164,7 @@ export class AdminService {
     const app = this.appRecord(input);
     if (!(await this.store.createApp(app, this.kfVersionStart()))) throw new AdminError(409, `appid: app ${input.appid} exists`);
     await this.addSeedAccounts(app, input);
+    await this.addSeedUsers(app, input);
     return app;
   }
 
@@ -325,6 +347,7 @@ export class AdminService {
       if (created && input.secret === undefined) entry.secret = app.secret;
       result.apps.push(entry);
       result.kf_accounts_added += await this.addSeedAccounts(app, input);
+      await this.addSeedUsers(app, input);
     }
     for (const p of doc.component_platforms) {
       const secret = p.component_appsecret ?? this.newSecret();

@@ -30,6 +30,8 @@ export interface SeedKfAccount {
 export interface AppInput extends AppFields {
   appid: string;
   kf_accounts: SeedKfAccount[];
+  /** Simulated users to make if absent (messages.md). */
+  users?: { openid?: string; nickname?: string; subscribed?: boolean }[];
 }
 
 export interface PlatformInput {

@@ -33,6 +33,7 @@ const TABLES = [
   'component_platforms',
   'kf_headimgs',
   'kf_accounts',
+  'app_users',
   'access_tokens',
   'quota_counters',
   'journal',
