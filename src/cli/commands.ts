@@ -226,6 +226,14 @@ export function registerCommands(program: Command): void {
           ['OPENID', 'NICKNAME', 'SUBSCRIBED', 'SUBSCRIBE TIME'],
           list.map((u) => [u.openid as string, u.nickname as string, yesNo(u.subscribed), isoTime(Number(u.subscribe_time))]),
         );
+  const userAnswer = (user: Out) => ({
+    json: user,
+    human: fields({
+      ...user,
+      subscribe_time: isoTime(Number(user.subscribe_time)),
+      created_at: isoTime(Number(user.created_at)),
+    }),
+  });
   const userPath = (appid: string, openid?: string) =>
     `/apps/${encodeURIComponent(appid)}/users${openid === undefined ? '' : `/${encodeURIComponent(openid)}`}`;
   target(users.command('list').argument('<appid>').description("the app's users")).action(
@@ -249,14 +257,7 @@ export function registerCommands(program: Command): void {
       if (opts.nickname !== undefined) body.nickname = opts.nickname;
       if (opts.unsubscribed) body.subscribed = false;
       const user = await ok(c, 'POST', userPath(appid), body);
-      return {
-        json: user,
-        human: fields({
-          ...user,
-          subscribe_time: isoTime(Number(user.subscribe_time)),
-          created_at: isoTime(Number(user.created_at)),
-        }),
-      };
+      return userAnswer(user);
     }),
   );
   target(
@@ -274,14 +275,7 @@ export function registerCommands(program: Command): void {
       if (opts.subscribed !== undefined) body.subscribed = opts.subscribed;
       if (Object.keys(body).length === 0) throw new CliError('users update: give --nickname or --subscribed', 2);
       const user = await ok(c, 'PATCH', userPath(appid, openid), body);
-      return {
-        json: user,
-        human: fields({
-          ...user,
-          subscribe_time: isoTime(Number(user.subscribe_time)),
-          created_at: isoTime(Number(user.created_at)),
-        }),
-      };
+      return userAnswer(user);
     }),
   );
   target(users.command('delete').argument('<appid>').argument('<openid>').description('remove a user')).action(
