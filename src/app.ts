@@ -63,9 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const kf = new KfService(store, clock, forbiddenWords);
   const component = new ComponentService(store, clock, random, credentials);
   const admin = new AdminService(store, clock, random, credentials, kf, component, forbiddenWords);
-  admin.followStoredToken = deps.adminTokenFromStore ?? true;
-  if (deps.localAdminToken !== undefined) admin.localTokenHash = hashToken(deps.localAdminToken);
-  await admin.loadClock();
+  admin.deployment.followStoredToken = deps.adminTokenFromStore ?? true;
+  if (deps.localAdminToken !== undefined) admin.deployment.localTokenHash = hashToken(deps.localAdminToken);
+  await admin.deployment.load();
   const app = Fastify({
     logger: deps.logger ?? false,
     // One line per request, written in onResponse below with what the call was about.
@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   // Another node may move the deployment clock: read it back from the store at least every 500 ms.
   let clockPollFailing = false;
   const clockPoll = setInterval(() => {
-    admin.loadClock().then(
+    admin.deployment.load().then(
       () => (clockPollFailing = false),
       (err: unknown) => {
         if (!clockPollFailing) app.log.warn({ err }, 'cannot read the deployment clock from the store');
@@ -171,7 +171,10 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   await app.register(kfRoutes({ ...pipeline, kf }));
   await app.register(headImageRoutes({ ...pipeline, kf }));
   if (deps.adminToken) {
-    await admin.setAdminTokenHash('hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain), false);
+    await admin.deployment.setAdminTokenHash(
+      'hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain),
+      false,
+    );
   }
   await app.register(adminRoutes({ admin, journal }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials, served };

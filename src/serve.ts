@@ -109,7 +109,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const address = await wxkf.fastify.listen({ host: config.host, port: config.port });
     // Listening: from here on what this start makes is kept. --admin-token is the deployment's
     // admin token from now on (the store takes its hash, so every node accepts it).
-    if (configured) await wxkf.admin.setAdminTokenHash(configured);
+    if (configured) await wxkf.admin.deployment.setAdminTokenHash(configured);
 
     const report: StartReport = {
       adminTokenGenerated: undefined,
@@ -118,7 +118,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       seed: undefined,
       storeDescription: describeStore(config),
       stats: { apps: 0, kf_accounts: 0 },
-      clock: wxkf.admin.clockView(),
+      clock: wxkf.admin.deployment.clockView(),
     };
     if (seed) report.seed = await wxkf.admin.applySeed(seed);
     // Of nodes starting together on a new store, one claims the first start (and makes the demo
@@ -131,11 +131,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (!accepted) {
       const fresh = newAdminToken(random);
       if (await store.setMetaIfAbsent(ADMIN_TOKEN_META_KEY, hashToken(fresh))) {
-        await wxkf.admin.setAdminTokenHash(hashToken(fresh), false);
+        await wxkf.admin.deployment.setAdminTokenHash(hashToken(fresh), false);
         report.adminTokenGenerated = fresh;
         report.adminTokenSource = 'generated';
       } else {
-        await wxkf.admin.loadClock();
+        await wxkf.admin.deployment.load();
       }
     }
     report.stats = await store.stats();

@@ -71,7 +71,7 @@ export function adminRoutes(deps: AdminDeps) {
       return r.ok ? { value: r.value } : { error: new AdminError(400, r.errors.join('; ')) };
     });
     app.addHook('onRequest', async (req, reply) => {
-      if (!admin.adminTokenHashes().some((hash) => authorized(req.headers.authorization, hash))) {
+      if (!admin.deployment.adminTokenHashes().some((hash) => authorized(req.headers.authorization, hash))) {
         return reply.code(401).send({ error: 'unauthorized: send Authorization: Bearer <admin token>' });
       }
     });
@@ -87,13 +87,13 @@ export function adminRoutes(deps: AdminDeps) {
 
     app.get('/clock', async () => {
       // Read back from the store, so a clock moved on another node shows here at once.
-      await admin.loadClock();
-      return admin.clockView();
+      await admin.deployment.load();
+      return admin.deployment.clockView();
     });
     app.post<{ Body: { advance?: number; set?: number; freeze?: true; real?: true } }>(
       '/clock',
       { schema: { body: CLOCK_CHANGE } },
-      async (req) => admin.moveClock(req.body),
+      async (req) => admin.deployment.moveClock(req.body),
     );
     app.post('/reset', async (_req, reply) => {
       deps.journal.discard();

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { clockStateAt, type ClockState, type DeploymentClock } from '../../platform/clock.js';
-import { RID_MAX_SECONDS, withinRidTime } from '../../wire/rid.js';
+import type { DeploymentClock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { AppRecord, KfAccountRecord, Store } from '../../store/store.js';
 import type { AccessTokenAnswer, CredentialsService } from '../credentials/service.js';
@@ -8,28 +7,14 @@ import { KF_ACCOUNT_LIMIT, KF_ADD_RULE, checkNickname, parseKfAccount } from '..
 import type { KfService } from '../kf/service.js';
 import type { ComponentService } from '../component/service.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
+import { DeploymentState } from './deployment.js';
+import { AdminError } from './errors.js';
 import { UsersAdmin } from './users.js';
 
+export { AdminError } from './errors.js';
+export { ADMIN_TOKEN_META_KEY, CLOCK_META_KEY, type ClockView } from './deployment.js';
+
 /** An admin API failure: an HTTP status and a message naming the field. */
-export class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const CLOCK_META_KEY = 'clock';
-/** SHA-256 of the admin token, hex: the store keeps only this. */
-export const ADMIN_TOKEN_META_KEY = 'admin_token_sha256';
-
-export interface ClockView {
-  now: number;
-  frozen: boolean;
-  offset: number;
-}
-
 export interface SeedResult {
   apps: { appid: string; created: boolean; secret?: string }[];
   component_platforms: { component_appid: string; created: boolean; component_appsecret?: string }[];
@@ -44,6 +29,8 @@ export function defaultOriginalId(appid: string): string {
 export class AdminService {
   /** Simulated users (admin/users.ts). */
   readonly users: UsersAdmin;
+  /** The clock and the admin token: state of the whole deployment (admin/deployment.ts). */
+  readonly deployment: DeploymentState;
 
   constructor(
     private readonly store: Store,
@@ -55,6 +42,7 @@ export class AdminService {
     private readonly forbiddenWords: readonly string[],
   ) {
     this.users = new UsersAdmin(store, clock, random);
+    this.deployment = new DeploymentState(store, clock);
   }
 
   /** The seed's users of an app that it lacks (an openid it has is left as it is). */
@@ -65,77 +53,10 @@ export class AdminService {
     }
   }
 
-  /** Counts this node's clock moves, so that a read-back that overlapped one does not undo it. */
-  private clockMoves = 0;
-
-  /** The admin token's hash this node accepts (undefined: none yet, every admin call is 401). */
-  private tokenHash: string | undefined;
-  /** Whether the stored admin token replaces this node's (false: an in-process node of the CLI keeps its own). */
-  followStoredToken = true;
-
-  /** An admin token this node alone accepts, never stored (wxkf exec on a store it must not change). */
-  localTokenHash: string | undefined;
-
-  /** The hashes of the admin tokens this node accepts. */
-  adminTokenHashes(): string[] {
-    return [this.tokenHash, this.localTokenHash].filter((h): h is string => h !== undefined);
-  }
-
-  /** Sets the admin token; `store` also writes it, for every node (and the next start) to read. */
-  async setAdminTokenHash(hash: string, store = true): Promise<void> {
-    if (store) await this.store.setMeta(ADMIN_TOKEN_META_KEY, hash);
-    this.tokenHash = hash;
-  }
-
-  /**
-   * Loads the deployment's shared state into this node: the clock and the admin token (a token
-   * rotated on the store, by another node or `wxkf admin-token --rotate`, is taken up here).
-   */
-  async loadClock(): Promise<void> {
-    const moves = this.clockMoves;
-    const [raw, hash] = await Promise.all([this.store.getMeta(CLOCK_META_KEY), this.store.getMeta(ADMIN_TOKEN_META_KEY)]);
-    // A read that overlapped a move made on this node may hold the state from before it: the move wins.
-    if (raw && moves === this.clockMoves) this.clock.apply(JSON.parse(raw) as ClockState);
-    if (hash && this.followStoredToken) this.tokenHash = hash;
-  }
-
-  clockView(): ClockView {
-    const state = this.clock.current();
-    return {
-      now: Math.floor(this.clock.now() / 1000),
-      frozen: state.frozenAtMs !== null,
-      offset: Math.round(state.offsetMs / 1000),
-    };
-  }
-
-  /** advance (seconds, may be negative), set (Unix seconds), freeze, or back to real time. */
-  async moveClock(change: { advance?: number; set?: number; freeze?: true; real?: true }): Promise<ClockView> {
-    const state = this.clock.current();
-    const base = this.clock.baseNow();
-    const now = this.clock.now();
-    let next: ClockState;
-    const target =
-      change.advance !== undefined ? now + change.advance * 1000 : change.set !== undefined ? change.set * 1000 : now;
-    if (!withinRidTime(target)) {
-      throw new AdminError(
-        400,
-        `${change.advance !== undefined ? 'advance' : 'set'}: the clock must stay within Unix seconds 0 to ${RID_MAX_SECONDS} (the times a rid can carry)`,
-      );
-    }
-    if (change.advance !== undefined || change.set !== undefined) next = clockStateAt(state, base, target);
-    else if (change.freeze) next = { offsetMs: state.offsetMs, frozenAtMs: now };
-    else next = { offsetMs: 0, frozenAtMs: null };
-    this.clockMoves++;
-    await this.store.setMeta(CLOCK_META_KEY, JSON.stringify(next));
-    this.clockMoves++;
-    this.clock.apply(next);
-    return this.clockView();
-  }
-
   /** All state gone and the clock back to real time; the admin token stays (operator.md). */
   async reset(): Promise<void> {
     await this.store.reset();
-    await this.moveClock({ real: true });
+    await this.deployment.moveClock({ real: true });
   }
 
   newSecret(): string {

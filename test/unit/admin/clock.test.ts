@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdminService, CLOCK_META_KEY } from '../../../src/domains/admin/service.js';
+import { CLOCK_META_KEY, DeploymentState } from '../../../src/domains/admin/deployment.js';
 import { DeploymentClock, FakeClock } from '../../../src/platform/clock.js';
-import { SeededRandom } from '../../../src/platform/random.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import type { Store } from '../../../src/store/store.js';
 
@@ -23,17 +22,16 @@ describe('the deployment clock read back from the store', () => {
       },
     };
     const clock = new DeploymentClock(new FakeClock(Date.UTC(2026, 0, 1)));
-    const none = undefined as never;
-    const admin = new AdminService(slow, clock, new SeededRandom(), none, none, none, []);
+    const admin = new DeploymentState(slow, clock);
     await admin.moveClock({ freeze: true });
     const frozenAt = admin.clockView().now;
     holdNext = true;
-    const reading = admin.loadClock(); // reads the state before the move below, and is held
+    const reading = admin.load(); // reads the state before the move below, and is held
     await admin.moveClock({ advance: 3600 });
     release();
     await reading;
     expect(admin.clockView().now).toBe(frozenAt + 3600);
-    await admin.loadClock();
+    await admin.load();
     expect(admin.clockView().now).toBe(frozenAt + 3600);
     await store.close();
   });
