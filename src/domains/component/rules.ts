@@ -34,14 +34,6 @@ export function ticketRefusal(
   return null;
 }
 
-export function ticketStatus(
-  p: Pick<ComponentPlatformRecord, 'ticket' | 'ticket_at'>,
-  ticket: string,
-  now: number,
-): ErrName | null {
-  return ticketRefusal(p, ticket, now)?.err ?? null;
-}
-
 /** `func_info` as api_query_auth answers it. */
 export function funcInfo(ids: readonly number[]): { funcscope_category: { id: number } }[] {
   return ids.map((id) => ({ funcscope_category: { id } }));

@@ -41,11 +41,6 @@ export function tokenStatus(token: TokenTimes | undefined, now: number): ErrName
  * Checks 4 and 5 for a credential: an authorizer token whose platform no longer holds an
  * authorization of the app answers 40001 at once (component.md).
  */
-export function credentialStatus(c: Credential | undefined, now: number): ErrName | null {
-  return credentialRefusal(c, now)?.err ?? null;
-}
-
-/** credentialStatus with the reason in plain words. */
 export function credentialRefusal(c: Credential | undefined, now: number): Refusal | null {
   if (c && c.token.family === 'authorizer' && c.funcscope === null) {
     return {

@@ -135,11 +135,6 @@ export const INVITATION_TTL_S = 7 * 86_400;
  * account of this app, 65408 the worker has a waiting invitation on another account of this app,
  * 65410 the worker is bound to 5 accounts already.
  */
-export function decideInvitation(s: InviteState, nowSeconds: number): ErrName | null {
-  return invitationRefusal(s, nowSeconds)?.err ?? null;
-}
-
-/** decideInvitation with the reason in plain words. */
 export function invitationRefusal(s: InviteState, nowSeconds: number): { err: ErrName; why: string } | null {
   if (!s.account) return { err: 'KF_ACCOUNT_NOT_FOUND', why: 'the account was deleted meanwhile' };
   if (s.account.kf_wx) return { err: 'KF_ACCOUNT_BOUND', why: `the account is bound to ${s.account.kf_wx} already` };

@@ -1,16 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { credentialStatus, permitsComponent } from '../../../src/domains/credentials/rules.js';
+import { credentialRefusal, permitsComponent } from '../../../src/domains/credentials/rules.js';
 import {
   KF_PERMISSION_SETS,
   MAX_WORKER_BINDINGS,
-  decideInvitation,
+  invitationRefusal,
   isWechatId,
   kfOnlineItems,
   sniffImage,
 } from '../../../src/domains/kf/rules.js';
 import type { Credential, InviteState } from '../../../src/store/store.js';
 import { kfAccountRecord } from '../../helpers/records.js';
+
+// The rules answer the errcode with its reason; these cases look at the errcode.
+const credentialStatus = (...a: Parameters<typeof credentialRefusal>) => credentialRefusal(...a)?.err ?? null;
+const decideInvitation = (...a: Parameters<typeof invitationRefusal>) => invitationRefusal(...a)?.err ?? null;
 
 const account = kfAccountRecord;
 const NOW = 1_800_000_000;

@@ -11,7 +11,9 @@ import {
   quotaView,
 } from '../../../src/domains/quota/rules.js';
 import { FakeClock } from '../../../src/platform/clock.js';
-import { TICKET_TTL_MS, ticketStatus } from '../../../src/domains/component/rules.js';
+import { TICKET_TTL_MS, ticketRefusal } from '../../../src/domains/component/rules.js';
+
+const ticketStatus = (...a: Parameters<typeof ticketRefusal>) => ticketRefusal(...a)?.err ?? null;
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import { appRecord } from '../../helpers/records.js';
 
