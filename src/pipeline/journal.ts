@@ -64,6 +64,8 @@ export type JournalRecord = Omit<JournalEntry, 'request_body' | 'response_body'>
  */
 export class Journal {
   private buffer: JournalRecord[] = [];
+  /** Writes under way (each settles; a failed one puts its batch back in the buffer). */
+  private readonly flushing = new Set<Promise<void>>();
   /** Batches handed to the store whose insert has not committed yet. */
   private readonly writing = new Set<JournalRecord[]>();
   private timer: NodeJS.Timeout | undefined;
@@ -90,12 +92,26 @@ export class Journal {
     }
   }
 
+  /**
+   * Writes the buffer out. Resolves once everything recorded before the call is in the store,
+   * including batches an earlier flush is still writing (the admin list reads the store then).
+   */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.buffer;
     this.buffer = [];
-    if (batch.length === 0) return;
+    const earlier = [...this.flushing];
+    if (batch.length > 0) {
+      const writing = this.write(batch);
+      this.flushing.add(writing);
+      void writing.finally(() => this.flushing.delete(writing));
+      earlier.push(writing);
+    }
+    await Promise.all(earlier);
+  }
+
+  private async write(batch: JournalRecord[]): Promise<void> {
     // A batch being written stays visible to lookups until its insert has committed: a request is
     // findable from the moment it is answered, on this node.
     this.writing.add(batch);

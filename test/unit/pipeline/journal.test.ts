@@ -111,3 +111,33 @@ describe('a request is findable from the moment it is answered', () => {
     expect((await store.getJournal('r1'))?.reason).toBe('nickname has 17 characters, at most 16');
   });
 });
+
+describe('the admin list reads the store once every earlier batch is in it', () => {
+  it('a list during a flush that is still writing waits for it, and finds the entry', async () => {
+    const store = openSqliteStore(':memory:');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow: Store = {
+      ...store,
+      appendJournal: async (entries) => {
+        await held;
+        await store.appendJournal(entries);
+      },
+    };
+    const clock = new DeploymentClock(new FakeClock(Date.UTC(2026, 0, 1)));
+    const j = new Journal(
+      slow,
+      clock,
+      (err) => {
+        throw err;
+      },
+      60_000,
+    );
+    j.record(record('r1', '', Buffer.from('{}')));
+    const flushing = j.flush();
+    const listing = j.list({ limit: 10 });
+    setTimeout(release, 50);
+    expect((await listing).map((e) => e.rid)).toEqual(['r1']);
+    await flushing;
+  });
+});
