@@ -7,6 +7,12 @@ import { credentialsRoutes } from './domains/credentials/routes.js';
 import { KfService } from './domains/kf/service.js';
 import { kfRoutes } from './domains/kf/routes.js';
 import { headImageRoutes } from './domains/kf/headimg-routes.js';
+import { MessagesService } from './domains/messages/service.js';
+import { messagesRoutes } from './domains/messages/routes.js';
+import { Deliverer } from './domains/push/deliverer.js';
+import { PushService } from './domains/push/service.js';
+import { SessionsService } from './domains/sessions/service.js';
+import { sessionsRoutes } from './domains/sessions/routes.js';
 import { AdminService } from './domains/admin/service.js';
 import { adminRoutes } from './domains/admin/routes.js';
 import { permitsComponent } from './domains/credentials/rules.js';
@@ -61,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   const forbiddenWords = deps.forbiddenWords ?? [];
   const credentials = new CredentialsService(store, clock, random);
   const kf = new KfService(store, clock, forbiddenWords);
+  const messages = new MessagesService(store, clock);
   const component = new ComponentService(store, clock, random, credentials);
   const admin = new AdminService(store, clock, random, credentials, kf, component, forbiddenWords);
   admin.deployment.followStoredToken = deps.adminTokenFromStore ?? true;
@@ -148,6 +155,14 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     }
   });
 
+  // Pushes to apps' webhooks run off the request path; a stop abandons the ones in flight.
+  const deliverer = new Deliverer(store, clock, random, (err) => app.log.warn({ err }, 'a delivery failed to run'));
+  const push = new PushService(store, clock, random, deliverer);
+  const sessions = new SessionsService(store, clock, push);
+  app.addHook('onClose', (_instance, done) => {
+    deliverer.forgetAll();
+    done();
+  });
   const served = new Map<string, string>();
   const quota = new QuotaService(store, clock, served);
   const journal = new Journal(store, clock, (err) => app.log.warn({ err }, 'journal entries kept for the next flush'));
@@ -170,12 +185,14 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
   await app.register(componentRoutes({ ...pipeline, component }));
   await app.register(kfRoutes({ ...pipeline, kf }));
   await app.register(headImageRoutes({ ...pipeline, kf }));
+  await app.register(messagesRoutes({ ...pipeline, messages }));
+  await app.register(sessionsRoutes({ ...pipeline, sessions }));
   if (deps.adminToken) {
     await admin.deployment.setAdminTokenHash(
       'hash' in deps.adminToken ? deps.adminToken.hash : hashToken(deps.adminToken.plain),
       false,
     );
   }
-  await app.register(adminRoutes({ admin, journal }), { prefix: '/admin/api' });
+  await app.register(adminRoutes({ admin, journal, push, sessions }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials, served };
 }

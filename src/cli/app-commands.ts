@@ -39,6 +39,8 @@ function appFieldsFrom(o: Record<string, unknown>): Out {
     kfEnabled: 'kf_enabled',
     secretFrozen: 'secret_frozen',
     ipWhitelist: 'ip_whitelist',
+    windowProfile: 'window_profile',
+    windowCounting: 'window_counting',
   };
   for (const [flag, field] of Object.entries(map)) if (o[flag] !== undefined) out[field] = o[flag];
   if (Array.isArray(o.dailyQuota) && o.dailyQuota.length > 0) {
@@ -62,6 +64,8 @@ function appFlags(cmd: Command, creating: boolean): Command {
     .option('--certified <bool>', 'certified (微信认证): true or false', bool('--certified'))
     .option('--kf-enabled <bool>', 'new customer service enabled: true or false', bool('--kf-enabled'))
     .option('--secret-frozen <bool>', 'secret frozen (40243): true or false', bool('--secret-frozen'))
+    .option('--window-profile <profile>', 'the interaction window: current (5 / 48 h) or legacy (20 / 48 h)')
+    .option('--window-counting <counting>', "a grant's sends counted: accumulate or reset")
     .option('--ip-whitelist <ips>', 'comma-separated IPs allowed to ask for tokens (empty: any)', list)
     .option('--daily-quota <path=calls>', 'a daily limit for one interface (repeatable)', (v: string, prev: string[] = []) => [
       ...prev,

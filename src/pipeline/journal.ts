@@ -117,7 +117,11 @@ export class Journal {
     this.writing.add(batch);
     try {
       await this.store.appendJournal(batch.map((r) => this.written(r)));
-      if (++this.flushes % 100 === 0) await this.store.pruneJournal(this.clock.now() - JOURNAL_RETENTION_MS);
+      if (++this.flushes % 100 === 0) {
+        // The outbox and the delivery log are kept as long as the journal (7 days).
+        await this.store.pruneJournal(this.clock.now() - JOURNAL_RETENTION_MS);
+        await this.store.pruneOutbox(this.clock.now() - JOURNAL_RETENTION_MS);
+      }
     } catch (err) {
       // The store is down: keep the entries for the next flush (bounded, oldest dropped first).
       this.buffer = [...batch, ...this.buffer].slice(-10_000);

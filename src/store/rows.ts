@@ -39,6 +39,8 @@ export const APP_COLUMNS = [
   'created_at',
   'updated_at',
   'daily_quotas',
+  'window_profile',
+  'window_counting',
 ] as const;
 export const TOKEN_COLUMNS = [
   'token_hash',
@@ -66,6 +68,8 @@ export function appFromRow(r: Row): AppRecord {
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
     daily_quotas: r.daily_quotas === '{}' ? {} : json<Record<string, number>>(r.daily_quotas ?? '{}'),
+    window_profile: (r.window_profile ?? 'current') as AppRecord['window_profile'],
+    window_counting: (r.window_counting ?? 'accumulate') as AppRecord['window_counting'],
   };
 }
 
@@ -143,6 +147,8 @@ export function appColumns(a: AppRecord): Record<(typeof APP_COLUMNS)[number], u
     created_at: a.created_at,
     updated_at: a.updated_at,
     daily_quotas: JSON.stringify(a.daily_quotas),
+    window_profile: a.window_profile,
+    window_counting: a.window_counting,
   };
 }
 

@@ -3,6 +3,9 @@ import { componentArea } from './areas/component.js';
 import { kfArea } from './areas/kf.js';
 import { quotaArea } from './areas/quota.js';
 import { usersArea } from './areas/users.js';
+import { flowArea } from './areas/flow.js';
+import { outboxArea } from './areas/outbox.js';
+import { pushArea } from './areas/push.js';
 import type { Driver } from './sql/program.js';
 import type { Store } from './store.js';
 
@@ -20,5 +23,8 @@ export function sqlStore(driver: Driver): Store {
     ...quotaArea(driver),
     ...componentArea(driver),
     ...usersArea(driver),
+    ...flowArea(driver),
+    ...outboxArea(driver),
+    ...pushArea(driver),
   };
 }

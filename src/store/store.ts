@@ -12,6 +12,18 @@ import type {
   AppRecord,
   AuthorizationRecord,
   CallCount,
+  ChatRecord,
+  DeliveryDoc,
+  DeliveryFilter,
+  DeliveryRecord,
+  FlowDecision,
+  FlowOutcome,
+  FlowState,
+  NewDelivery,
+  OutboxEntry,
+  OutboxFilter,
+  SessionRow,
+  WaitCase,
   ComponentPlatformRecord,
   ComponentTokenRecord,
   Credential,
@@ -160,4 +172,48 @@ export interface Store {
   ): Promise<(AuthorizationRecord & { refresh_token_hash: string | null }) | undefined>;
   /** Ends an authorization; the platform's authorizer tokens for the app answer 40001 from then on. */
   deleteAuthorization(componentAppid: string, authorizerAppid: string): Promise<boolean>;
+
+  /**
+   * A user's transaction (messages, sessions, pushes): reads the user under its row lock (no lock
+   * and `user: undefined` when `openid` is null or no user of the app), its grants, its charges of
+   * the 48 hours before `now`, and the kf accounts named by `prefixes`; asks `decide`; applies the
+   * effects it answers, all in one transaction.
+   */
+  userFlow<T>(
+    appid: string,
+    openid: string | null,
+    prefixes: readonly string[],
+    now: number,
+    decide: (state: FlowState) => FlowDecision<T>,
+  ): Promise<FlowOutcome<T>>;
+  /** The same state, read without a lock (admin views); undefined when there is no such user. */
+  getUserFlow(appid: string, openid: string, now: number): Promise<FlowState | undefined>;
+  /** Sessions of the app (of one account, by PREFIX), oldest createtime first, then in the order they started. */
+  listSessions(appid: string, prefix?: string): Promise<SessionRow[]>;
+  /** The first `limit` waiting cases in arrival order. */
+  listWaitCases(appid: string, limit: number): Promise<WaitCase[]>;
+  countWaitCases(appid: string): Promise<number>;
+
+  /** Outbox entries matching the filter, lowest id first. */
+  listOutbox(appid: string, filter: OutboxFilter): Promise<OutboxEntry[]>;
+  clearOutbox(appid: string): Promise<void>;
+  /** Drops outbox entries and deliveries older than `beforeMs`. */
+  pruneOutbox(beforeMs: number): Promise<void>;
+  /** The latest accepted msgmenu sent to the user (a msgmenu click reads its items). */
+  latestAcceptedMenu(appid: string, openid: string): Promise<OutboxEntry | undefined>;
+  /** Chat records with `startMs ≤ time ≤ endMs` and number ≥ `fromMsgid`, lowest number first. */
+  listChatRecords(appid: string, startMs: number, endMs: number, fromMsgid: number, limit: number): Promise<ChatRecord[]>;
+
+  getWebhook(appid: string): Promise<Record<string, unknown> | undefined>;
+  /** False when there is no such app. */
+  putWebhook(appid: string, config: Record<string, unknown>): Promise<boolean>;
+  deleteWebhook(appid: string): Promise<boolean>;
+  /** A delivery that concerns no user's state (a URL check); its id. */
+  createDelivery(appid: string, delivery: NewDelivery): Promise<number>;
+  /** False when the delivery is gone (its app was deleted, or state reset). */
+  updateDelivery(id: number, status: string, doc: DeliveryDoc): Promise<boolean>;
+  getDelivery(appid: string, id: number): Promise<DeliveryRecord | undefined>;
+  listDeliveries(appid: string, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
+  /** Whether an earlier delivery to the user, made at or after `staleBefore`, is still pending (on any node). */
+  earlierPendingDelivery(appid: string, openid: string, id: number, staleBefore: number): Promise<boolean>;
 }

@@ -14,6 +14,8 @@ export const appRecord = (over: Partial<AppRecord> = {}): AppRecord => ({
   created_at: 0,
   updated_at: 0,
   daily_quotas: {},
+  window_profile: 'current',
+  window_counting: 'accumulate',
   ...over,
 });
 

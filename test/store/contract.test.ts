@@ -44,6 +44,8 @@ const app = (appid: string, over: Partial<AppRecord> = {}): AppRecord => ({
   created_at: 1000,
   updated_at: 1000,
   daily_quotas: {},
+  window_profile: 'current',
+  window_counting: 'accumulate',
   ...over,
 });
 const token = (hash: string, appid: string, issued: number, over: Partial<TokenRecord> = {}): TokenRecord => ({

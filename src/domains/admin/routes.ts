@@ -3,6 +3,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AppRecord, KfAccountRecord } from '../../store/store.js';
 import type { Journal } from '../../pipeline/journal.js';
 import { AdminError, type AdminService } from './service.js';
+import { registerMessageRoutes } from './messages.js';
+import { registerFlowRoutes } from './flow-routes.js';
+import type { PushService } from '../push/service.js';
+import type { SessionsService } from '../sessions/service.js';
 import { registerUserRoutes } from './users.js';
 import {
   APP_INPUT,
@@ -24,6 +28,8 @@ import type { AppFields, AppInput, SeedDocument } from './validate.js';
 export interface AdminDeps {
   admin: AdminService;
   journal: Journal;
+  push: PushService;
+  sessions: SessionsService;
 }
 
 /** The admin API speaks Unix seconds (operator.md); records keep milliseconds. */
@@ -76,7 +82,11 @@ export function adminRoutes(deps: AdminDeps) {
       }
     });
     app.setErrorHandler((err: FastifyError | AdminError, req: FastifyRequest, reply: FastifyReply) => {
-      if (err instanceof AdminError) return reply.code(err.status).send({ error: err.message });
+      if (err instanceof AdminError) {
+        return reply
+          .code(err.status)
+          .send(err.errcode === undefined ? { error: err.message } : { error: err.message, errcode: err.errcode });
+      }
       const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       if (status === 500) req.log.error({ err, rid: req.id }, 'admin API failure');
       return reply.code(status).send({ error: status === 500 ? `internal error (rid ${req.id})` : err.message });
@@ -97,6 +107,7 @@ export function adminRoutes(deps: AdminDeps) {
     );
     app.post('/reset', async (_req, reply) => {
       deps.journal.discard();
+      deps.push.deliverer.forgetAll();
       await admin.reset();
       return reply.code(204).send();
     });
@@ -111,6 +122,7 @@ export function adminRoutes(deps: AdminDeps) {
       appView(await admin.updateApp(req.params.appid, req.body)),
     );
     app.delete<{ Params: Params }>('/apps/:appid', async (req, reply) => {
+      deps.push.deliverer.forgetApp(req.params.appid);
       await admin.deleteApp(req.params.appid);
       return reply.code(204).send();
     });
@@ -128,6 +140,8 @@ export function adminRoutes(deps: AdminDeps) {
       },
     );
     registerUserRoutes(app, admin.users);
+    registerMessageRoutes(app, admin.messages);
+    registerFlowRoutes(app, deps.push, deps.sessions);
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
       kf_accounts: (await admin.listKfAccounts(req.params.appid)).map(kfAccountView),
     }));

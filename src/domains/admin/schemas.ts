@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { APP_TYPES } from '../../store/store.js';
+import { APP_TYPES, WINDOW_COUNTINGS, WINDOW_PROFILES } from '../../store/store.js';
 import { WECHAT_ID } from '../kf/rules.js';
 import { NICKNAME_MAX, OPENID } from '../users/rules.js';
 
@@ -52,11 +52,28 @@ const APP_FIELDS: Record<string, Schema> = {
     additionalProperties: { type: 'integer', minimum: 0, maximum: MAX_COUNT },
     description: `a map of cgi paths ("/…") to whole numbers of calls a day, 0 to ${MAX_COUNT}`,
   },
+  window_profile: { type: 'string', enum: [...WINDOW_PROFILES], description: `one of ${WINDOW_PROFILES.join(', ')}` },
+  window_counting: { type: 'string', enum: [...WINDOW_COUNTINGS], description: `one of ${WINDOW_COUNTINGS.join(', ')}` },
 };
 
 const kfAccount = object(
   { kf_account: { type: 'string', description: 'a string' }, nickname: { type: 'string', description: 'a string' } },
   ['kf_account', 'nickname'],
+);
+
+/** An app's webhook (push.md): PUT body and the seed file's `webhook`. */
+export const WEBHOOK_INPUT = object(
+  {
+    url: str('^https?://', 'an absolute http:// or https:// URL'),
+    token: str('^[A-Za-z0-9]{3,32}$', '3-32 of A-Za-z0-9'),
+    encoding_aes_key: str('^[A-Za-z0-9]{43}$', '43 of A-Za-z0-9'),
+    mode: { type: 'string', enum: ['plain', 'compatible', 'safe'], description: 'one of plain, compatible, safe' },
+    timeout_ms: { type: 'integer', minimum: 100, maximum: 5000, description: 'a whole number from 100 to 5000' },
+    attempts: { type: 'integer', minimum: 1, maximum: 4, description: 'a whole number from 1 to 4' },
+    api_session_events: bool,
+    verify: bool,
+  },
+  ['url', 'token'],
 );
 
 /** A simulated user (messages.md), in a seed or `POST …/users`; its patch changes all but the openid. */
@@ -65,7 +82,13 @@ export const USER_INPUT = object({ openid: str(OPENID.source, '1-64 of A-Za-z0-9
 export const USER_PATCH = object({ nickname: userNickname, subscribed: bool });
 const user = USER_INPUT;
 export const APP_INPUT = object(
-  { appid, ...APP_FIELDS, kf_accounts: { ...list(kfAccount, 'a list'), default: [] }, users: list(user, 'a list') },
+  {
+    appid,
+    ...APP_FIELDS,
+    kf_accounts: { ...list(kfAccount, 'a list'), default: [] },
+    users: list(user, 'a list'),
+    webhook: WEBHOOK_INPUT,
+  },
   ['appid'],
 );
 export const APP_PATCH = object(APP_FIELDS);
@@ -229,3 +252,34 @@ export function check<T>(
   if (v(data)) return { ok: true, value: data as T };
   return { ok: false, errors: describeErrors(v.errors ?? [], schema, dataVar) };
 }
+
+const digits = (description: string): Schema => str('^\\d+$', description);
+/** `GET …/outbox` (messages.md): filters and the long-poll `wait` (seconds of real time) for `min` entries. */
+export const OUTBOX_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    openid: { type: 'string' },
+    errcode: whole,
+    path: { type: 'string' },
+    since_id: digits('a whole number'),
+    wait: digits('a whole number of seconds, at most 30'),
+    min: digits('a whole number'),
+    limit: digits('a whole number'),
+  },
+};
+
+/** `GET …/deliveries`: filters and the long-poll `wait` for `min` settled deliveries. */
+export const DELIVERIES_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    openid: { type: 'string' },
+    status: { type: 'string' },
+    kind: { type: 'string' },
+    since_id: digits('a whole number'),
+    wait: digits('a whole number of seconds, at most 30'),
+    min: digits('a whole number'),
+    limit: digits('a whole number'),
+  },
+};

@@ -10,6 +10,8 @@ import type { AppFields, AppInput, SeedDocument } from './validate.js';
 import { DeploymentState } from './deployment.js';
 import { AdminError } from './errors.js';
 import { UsersAdmin } from './users.js';
+import { webhookConfig } from '../push/webhook.js';
+import { MessagesAdmin } from './messages.js';
 
 export { AdminError } from './errors.js';
 export { ADMIN_TOKEN_META_KEY, CLOCK_META_KEY, type ClockView } from './deployment.js';
@@ -29,6 +31,8 @@ export function defaultOriginalId(appid: string): string {
 export class AdminService {
   /** Simulated users (admin/users.ts). */
   readonly users: UsersAdmin;
+  /** Windows and the outbox (admin/messages.ts). */
+  readonly messages: MessagesAdmin;
   /** The clock and the admin token: state of the whole deployment (admin/deployment.ts). */
   readonly deployment: DeploymentState;
 
@@ -42,11 +46,20 @@ export class AdminService {
     private readonly forbiddenWords: readonly string[],
   ) {
     this.users = new UsersAdmin(store, clock, random);
+    this.messages = new MessagesAdmin(store, clock);
     this.deployment = new DeploymentState(store, clock);
   }
 
-  /** The seed's users of an app that it lacks (an openid it has is left as it is). */
+  /**
+   * The seed's users of an app that it lacks (an openid it has is left as it is), and its webhook
+   * when it has none (stored without verification).
+   */
   private async addSeedUsers(app: AppRecord, input: AppInput): Promise<void> {
+    if (input.webhook && !(await this.store.getWebhook(app.appid))) {
+      const config = webhookConfig(input.webhook);
+      if (!config.ok) throw new AdminError(400, `webhook.${config.why}`);
+      await this.store.putWebhook(app.appid, config.value as unknown as Record<string, unknown>);
+    }
     for (const u of input.users ?? []) {
       if (u.openid !== undefined && (await this.store.getUser(app.appid, u.openid))) continue;
       await this.users.create(app.appid, u);
@@ -78,6 +91,8 @@ export class AdminService {
       created_at: now,
       updated_at: now,
       daily_quotas: input.daily_quotas ?? {},
+      window_profile: input.window_profile ?? 'current',
+      window_counting: input.window_counting ?? 'accumulate',
     };
   }
 

@@ -65,19 +65,23 @@ export class UsersAdmin {
     return user;
   }
 
-  /** A silent change (no push): subscribing again moves subscribe_time. */
+  /**
+   * A silent change (no push). Subscribing again moves subscribe_time; unsubscribing ends every
+   * grant and the typing state (messages.md), in the same transaction.
+   */
   async update(appid: string, openid: string, patch: Omit<UserInput, 'openid'>): Promise<SimulatedUserRecord> {
     await this.app(appid);
     const now = this.clock.now();
-    const user = await this.store.updateUser(
-      appid,
-      openid,
-      (current) => ({
+    const { result: user } = await this.store.userFlow(appid, openid, [], now, ({ user: current }) => {
+      if (!current) return { result: undefined, effects: {} };
+      const unsubscribing = patch.subscribed === false && current.subscribed;
+      const change = {
         ...patch,
         ...(patch.subscribed === true && !current.subscribed ? { subscribe_time: now } : {}),
-      }),
-      now,
-    );
+        ...(unsubscribing ? { typing_until: null } : {}),
+      };
+      return { result: { ...current, ...change }, effects: { user: change, clearGrants: unsubscribing } };
+    });
     if (!user) throw new AdminError(404, `openid: ${appid} has no user ${openid}`);
     return user;
   }

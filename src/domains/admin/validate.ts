@@ -1,4 +1,4 @@
-import type { AppType } from '../../store/store.js';
+import type { AppType, WindowCounting, WindowProfile } from '../../store/store.js';
 import { APP_INPUT, APP_PATCH, MAX_COUNT, SEED, check } from './schemas.js';
 
 export { APPID, MAX_COUNT } from './schemas.js';
@@ -20,6 +20,8 @@ export interface AppFields {
   secret_frozen?: boolean;
   /** cgi_path → calls a day, overriding the default quota. */
   daily_quotas?: Record<string, number>;
+  window_profile?: WindowProfile;
+  window_counting?: WindowCounting;
 }
 
 export interface SeedKfAccount {
@@ -32,6 +34,8 @@ export interface AppInput extends AppFields {
   kf_accounts: SeedKfAccount[];
   /** Simulated users to make if absent (messages.md). */
   users?: { openid?: string; nickname?: string; subscribed?: boolean }[];
+  /** The app's server configuration (push.md), stored without verification. */
+  webhook?: Record<string, unknown>;
 }
 
 export interface PlatformInput {

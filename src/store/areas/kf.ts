@@ -111,7 +111,17 @@ export function kfArea(d: Driver): KfArea {
       kfChange(appid, function* () {
         const gone = (yield row('DELETE FROM kf_accounts WHERE appid = ? AND prefix = ? RETURNING kf_id', appid, prefix)) as
           Row | undefined;
-        if (gone) yield changes('DELETE FROM kf_headimgs WHERE appid = ? AND kf_id = ?', appid, gone.kf_id);
+        if (gone) {
+          yield changes('DELETE FROM kf_headimgs WHERE appid = ? AND kf_id = ?', appid, gone.kf_id);
+          // Its sessions end and reservations for it lapse (sessions.md), without a push.
+          yield changes(
+            `UPDATE app_users SET session_kf = NULL, session_createtime = NULL, session_seq = NULL, forward_until = NULL
+              WHERE appid = ? AND session_kf = ?`,
+            appid,
+            prefix,
+          );
+          yield changes('UPDATE app_users SET reserved_for = NULL WHERE appid = ? AND reserved_for = ?', appid, prefix);
+        }
         return gone !== undefined;
       }),
     setKfHeadImage: (appid, prefix, image, url) =>

@@ -1,0 +1,288 @@
+import { bool, kfAccountFromRow } from '../rows.js';
+import { changes, lock, row, rows, type Driver, type Program, type Row } from '../sql/program.js';
+import {
+  ASSIGN_SEQ,
+  type ChargeRecord,
+  type FlowDecision,
+  type FlowEffects,
+  type FlowOutcome,
+  type FlowState,
+  type GrantRecord,
+  type KfAccountRecord,
+  type NewChatRecord,
+  type NewDelivery,
+  type NewOutboxEntry,
+  type Store,
+  type UserFlowRecord,
+} from '../store.js';
+
+type FlowArea = Pick<Store, 'userFlow' | 'getUserFlow' | 'listSessions' | 'listWaitCases' | 'countWaitCases'>;
+
+/** The first push MsgId is this plus 1 (17 digits, as real ones: past 2^53, so kept as a string). */
+const MSG_ID_BASE = 10_000_000_000_000_000n;
+/** Charges older than the longest validity (48 h) count for nothing. */
+const CHARGE_KEEP_MS = 48 * 3600_000;
+
+const USER_COLUMNS = `appid, openid, nickname, subscribed, subscribe_time, created_at, updated_at, typing_until,
+  last_exchange_at, session_kf, session_createtime, session_seq, forward_until, wait_joined_at, wait_seq,
+  wait_latest_time, reserved_for`;
+const USER = `SELECT ${USER_COLUMNS} FROM app_users WHERE appid = ? AND openid = ?`;
+const NEXT = `INSERT INTO app_counters (appid, name, value) VALUES (?, ?, 1)
+  ON CONFLICT (appid, name) DO UPDATE SET value = app_counters.value + 1 RETURNING value`;
+const GRANTS = 'SELECT kind, action_at, used_since_action FROM user_grants WHERE appid = ? AND openid = ?';
+const CHARGES = 'SELECT kind, at FROM grant_charges WHERE appid = ? AND openid = ? AND at > ? ORDER BY at';
+const grantFromRow = (g: Row): GrantRecord => ({
+  kind: g.kind as GrantRecord['kind'],
+  action_at: Number(g.action_at),
+  used_since_action: Number(g.used_since_action),
+});
+const chargeFromRow = (c: Row): ChargeRecord => ({ kind: c.kind as ChargeRecord['kind'], at: Number(c.at) });
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function userFlowFromRow(r: Row): UserFlowRecord {
+  return {
+    appid: r.appid as string,
+    openid: r.openid as string,
+    nickname: r.nickname as string,
+    subscribed: bool(r.subscribed),
+    subscribe_time: Number(r.subscribe_time),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+    typing_until: num(r.typing_until),
+    last_exchange_at: num(r.last_exchange_at),
+    session:
+      r.session_kf === null || r.session_kf === undefined
+        ? null
+        : {
+            kf: r.session_kf as string,
+            createtime: Number(r.session_createtime),
+            seq: Number(r.session_seq),
+            forward_until: Number(r.forward_until),
+          },
+    waiting:
+      r.wait_joined_at === null || r.wait_joined_at === undefined
+        ? null
+        : {
+            joined_at: Number(r.wait_joined_at),
+            seq: Number(r.wait_seq),
+            latest_time: Number(r.wait_latest_time),
+            reserved_for: (r.reserved_for as string | null) ?? null,
+          },
+  };
+}
+
+function* nextOf(appid: string, name: string): Program<number> {
+  const r = (yield row(NEXT, appid, name)) as Row;
+  return Number(r.value);
+}
+
+function* insertOutbox(appid: string, e: NewOutboxEntry): Program<number> {
+  // Ids are handed out and committed in one order across nodes, so `since_id` pages exactly.
+  yield lock('outbox');
+  const r = (yield row(
+    `INSERT INTO outbox (appid, openid, path, time, rid, errcode, msgtype, command, kf_account, body, grant_info, delivery_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    appid,
+    e.openid,
+    e.path,
+    e.time,
+    e.rid,
+    e.errcode,
+    e.msgtype,
+    e.command,
+    e.kf_account,
+    JSON.stringify(e.body),
+    e.grant === null ? null : JSON.stringify(e.grant),
+    e.delivery_id,
+  )) as Row;
+  return Number(r.id);
+}
+
+export function* insertDelivery(appid: string, d: NewDelivery): Program<number> {
+  yield lock('deliveries');
+  const r = (yield row(
+    'INSERT INTO deliveries (appid, openid, kind, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+    appid,
+    d.openid,
+    d.kind,
+    d.status,
+    d.created_at,
+    JSON.stringify(d.doc),
+  )) as Row;
+  return Number(r.id);
+}
+
+function* insertRecords(appid: string, records: readonly NewChatRecord[]): Program<void> {
+  for (const c of records) {
+    const msgid = yield* nextOf(appid, 'chat_record');
+    yield changes(
+      'INSERT INTO chat_records (appid, msgid, openid, opercode, text, time, worker) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      appid,
+      msgid,
+      c.openid,
+      c.opercode,
+      c.text,
+      c.time,
+      c.worker,
+    );
+  }
+}
+
+function* writeUser(user: UserFlowRecord, change: NonNullable<FlowEffects['user']>): Program<void> {
+  const next = { ...user, ...change };
+  const session = next.session && { ...next.session };
+  if (session && session.seq === ASSIGN_SEQ) session.seq = yield* nextOf(user.appid, 'session');
+  const waiting = next.waiting && { ...next.waiting };
+  if (waiting && waiting.seq === ASSIGN_SEQ) waiting.seq = yield* nextOf(user.appid, 'wait');
+  yield changes(
+    `UPDATE app_users SET nickname = ?, subscribed = ?, subscribe_time = ?, typing_until = ?, last_exchange_at = ?, session_kf = ?,
+      session_createtime = ?, session_seq = ?, forward_until = ?, wait_joined_at = ?, wait_seq = ?, wait_latest_time = ?,
+      reserved_for = ? WHERE appid = ? AND openid = ?`,
+    next.nickname,
+    next.subscribed,
+    next.subscribe_time,
+    next.typing_until,
+    next.last_exchange_at,
+    session?.kf ?? null,
+    session?.createtime ?? null,
+    session?.seq ?? null,
+    session?.forward_until ?? null,
+    waiting?.joined_at ?? null,
+    waiting?.seq ?? null,
+    waiting?.latest_time ?? null,
+    waiting?.reserved_for ?? null,
+    user.appid,
+    user.openid,
+  );
+}
+
+function* writeGrants(user: UserFlowRecord, e: FlowEffects): Program<void> {
+  const { appid, openid } = user;
+  if (e.clearGrants) {
+    yield changes('DELETE FROM user_grants WHERE appid = ? AND openid = ?', appid, openid);
+    yield changes('DELETE FROM grant_charges WHERE appid = ? AND openid = ?', appid, openid);
+  }
+  for (const g of e.grants ?? []) {
+    yield changes(
+      `INSERT INTO user_grants (appid, openid, kind, action_at, used_since_action) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (appid, openid, kind) DO UPDATE SET action_at = excluded.action_at, used_since_action = excluded.used_since_action`,
+      appid,
+      openid,
+      g.kind,
+      g.action_at,
+      g.used_since_action,
+    );
+  }
+  if (e.charge) {
+    yield changes(
+      'DELETE FROM grant_charges WHERE appid = ? AND openid = ? AND at <= ?',
+      appid,
+      openid,
+      e.charge.at - CHARGE_KEEP_MS,
+    );
+    yield changes(
+      'INSERT INTO grant_charges (appid, openid, kind, at) VALUES (?, ?, ?, ?)',
+      appid,
+      openid,
+      e.charge.kind,
+      e.charge.at,
+    );
+    yield changes(
+      'UPDATE user_grants SET used_since_action = used_since_action + 1 WHERE appid = ? AND openid = ? AND kind = ?',
+      appid,
+      openid,
+      e.charge.kind,
+    );
+  }
+}
+
+/**
+ * A user's transaction: reads the user under its row lock (with its grants, recent charges and the
+ * kf accounts asked for), asks `decide`, and applies what it answers.
+ */
+function* flow<T>(
+  appid: string,
+  openid: string | null,
+  prefixes: readonly string[],
+  now: number,
+  decide: (s: FlowState) => FlowDecision<T>,
+): Program<FlowOutcome<T>> {
+  const r = openid === null ? undefined : ((yield row(`${USER} FOR UPDATE`, appid, openid)) as Row | undefined);
+  const user = r ? userFlowFromRow(r) : undefined;
+  let grants: GrantRecord[] = [];
+  let charges: ChargeRecord[] = [];
+  if (user) {
+    grants = ((yield rows(GRANTS, appid, openid)) as Row[]).map(grantFromRow);
+    charges = ((yield rows(CHARGES, appid, openid, now - CHARGE_KEEP_MS)) as Row[]).map(chargeFromRow);
+  }
+  const accounts = new Map<string, KfAccountRecord>();
+  // The account serving the user is always read: a message it forwards names it.
+  const wanted = user?.session ? [...prefixes, user.session.kf] : prefixes;
+  if (wanted.length > 0) {
+    const found = (yield rows(
+      'SELECT * FROM kf_accounts WHERE appid = ? AND prefix IN (SELECT value FROM json_each(?))',
+      appid,
+      JSON.stringify(wanted),
+    )) as Row[];
+    for (const a of found) accounts.set(a.prefix as string, kfAccountFromRow(a));
+  }
+  const { result, effects: e } = decide({ user, grants, charges, accounts });
+  const out: FlowOutcome<T> = { result, outbox_id: null, delivery_id: null, msg_id: null };
+  if (user) {
+    if (e.user) yield* writeUser(user, e.user);
+    yield* writeGrants(user, e);
+  }
+  if (e.records?.length) yield* insertRecords(appid, e.records);
+  if (e.delivery) {
+    const delivery = { ...e.delivery, doc: { ...e.delivery.doc } };
+    if (e.msgId) {
+      out.msg_id = (MSG_ID_BASE + BigInt(yield* nextOf(appid, 'msg_id'))).toString();
+      delivery.doc.msg_id = out.msg_id;
+    }
+    out.delivery_id = yield* insertDelivery(appid, delivery);
+  }
+  if (e.outbox) out.outbox_id = yield* insertOutbox(appid, e.outbox);
+  return out;
+}
+
+/** The customer-service state of simulated users: window, typing, session, waiting case. */
+export function flowArea(d: Driver): FlowArea {
+  return {
+    userFlow: (appid, openid, prefixes, now, decide) => d.transaction(flow, appid, openid, prefixes, now, decide),
+    getUserFlow: async (appid, openid, now) => {
+      const r = await d.row(USER, appid, openid);
+      if (!r) return undefined;
+      const grants = (await d.rows(GRANTS, appid, openid)).map(grantFromRow);
+      const charges = (await d.rows(CHARGES, appid, openid, now - CHARGE_KEEP_MS)).map(chargeFromRow);
+      return { user: userFlowFromRow(r), grants, charges, accounts: new Map() };
+    },
+    listSessions: async (appid, prefix) =>
+      (
+        await d.rows(
+          `SELECT u.${USER_COLUMNS.split(',')
+            .map((c) => c.trim())
+            .join(', u.')}, k.kf_account AS kf_account_added
+            FROM app_users u JOIN kf_accounts k ON k.appid = u.appid AND k.prefix = u.session_kf
+            WHERE u.appid = ? AND u.session_kf IS NOT NULL ${prefix === undefined ? '' : 'AND u.session_kf = ?'}
+            ORDER BY u.session_createtime, u.session_seq`,
+          ...(prefix === undefined ? [appid] : [appid, prefix]),
+        )
+      ).map((r) => {
+        const u = userFlowFromRow(r);
+        return { openid: u.openid, session: u.session!, kf_account: r.kf_account_added as string };
+      }),
+    listWaitCases: async (appid, limit) =>
+      (
+        await d.rows(
+          `SELECT ${USER_COLUMNS} FROM app_users WHERE appid = ? AND wait_joined_at IS NOT NULL ORDER BY wait_joined_at, wait_seq LIMIT ?`,
+          appid,
+          limit,
+        )
+      ).map((r) => {
+        const u = userFlowFromRow(r);
+        return { openid: u.openid, waiting: u.waiting! };
+      }),
+    countWaitCases: async (appid) =>
+      Number((await d.row('SELECT COUNT(*) AS n FROM app_users WHERE appid = ? AND wait_joined_at IS NOT NULL', appid))?.n ?? 0),
+  };
+}
