@@ -106,6 +106,26 @@ for (const [name, target] of Object.entries(targets)) {
       expect((json(await cli('users', 'list', APPID, '--json')) as unknown[]).length).toBe(1);
     });
 
+    it('say, window, outbox and deliveries', async () => {
+      await cli('reset');
+      await cli('apps', 'create', APPID, '--original-id', 'gh_0123456789ab');
+      await cli('users', 'create', APPID, '--openid', 'o_flow');
+      const said = json(await cli('say', APPID, 'o_flow', 'text', 'content=hello there', '--json'));
+      expect(said).toMatchObject({ status: 'no_webhook', kind: 'message', msg_type: 'text' });
+      expect(ok(await cli('say', APPID, 'o_flow', 'location', 'x=23.1', 'y=113.2', 'label=Here'))).toMatch(/status: +no_webhook/);
+      expect(ok(await cli('window', APPID, 'o_flow'))).toMatch(/open: +true\nremaining: +5/);
+      expect(ok(await cli('outbox', 'list', APPID))).toBe('no entries\n');
+      expect(ok(await cli('deliveries', 'list', APPID))).toMatch(
+        /ID +TIME +OPENID +WHAT +TRIGGER +STATUS.*\n1 .*o_flow +text +say +no_webhook/,
+      );
+      expect(ok(await cli('outbox', 'clear', APPID))).toMatch(/cleared/);
+      const bad = await cli('say', APPID, 'o_flow', 'text', 'oops');
+      expect(bad.code).toBe(2);
+      const refused = await cli('say', APPID, 'o_flow', 'text');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/content/);
+    });
+
     it('clock show, advance, set, freeze, real', async () => {
       expect(ok(await cli('clock'))).toMatch(/state: +real time/);
       const before = (json(await cli('clock', 'show', '--json')) as { now: number }).now;
