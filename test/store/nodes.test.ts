@@ -185,4 +185,49 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
       expect(JSON.parse((found.json.request as { response_body: string }).response_body)).toEqual(refused.json);
     }
   });
+
+  it('two nodes keep the customer-service rules: 5 of 12 sends pass, one increasing outbox id sequence, one session of 20 creates', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => serve([...storeArgs('flow.db'), '--admin-token', ADMIN])));
+    const nodes = [a!.url, b!.url];
+    const svc = APPS.service.appid;
+    await admin(a!.url).seed(SEED);
+    const token = await admin(a!.url).token(svc);
+    const U = 'o_nodes_user';
+    await admin(a!.url).request('POST', `/apps/${svc}/users`, { openid: U });
+    await admin(b!.url).request('POST', `/apps/${svc}/users/${U}/say`, { type: 'text', content: 'hi' });
+    const send = (url: string, i: number) =>
+      call(url, '/cgi-bin/message/custom/send', {
+        query: { access_token: token },
+        body: { touser: U, msgtype: 'text', text: { content: `m${i}` } },
+      });
+    const sends = await Promise.all(Array.from({ length: 12 }, (_, i) => send(nodes[i % 2]!, i)));
+    const codes = sends.map((r) => r.json.errcode);
+    expect(codes.filter((c) => c === 0)).toHaveLength(5);
+    expect(codes.filter((c) => c === 45047)).toHaveLength(7);
+    const outbox = (await admin(b!.url).request('GET', `/apps/${svc}/outbox`)).json.entries as {
+      id: number;
+      grant: { used: number } | null;
+    }[];
+    expect(outbox).toHaveLength(12);
+    const ids = outbox.map((e) => e.id);
+    expect(new Set(ids).size).toBe(12);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(outbox.flatMap((e) => (e.grant ? [e.grant.used] : [])).sort()).toEqual([1, 2, 3, 4, 5]);
+
+    // 20 accounts, bound and online; 20 creates for one user, alternating nodes: exactly one session.
+    const post = (url: string, path: string, body: unknown) => call(url, path, { query: { access_token: token }, body });
+    const accounts = Array.from({ length: 20 }, (_, i) => `n${i}@kf_alias1`);
+    for (const kf of accounts) {
+      await post(a!.url, '/customservice/kfaccount/add', { kf_account: kf, nickname: 'N' });
+      await post(a!.url, '/customservice/kfaccount/inviteworker', { kf_account: kf, invite_wx: `wxnode_${kf.split('@')[0]}` });
+      await admin(a!.url).request('POST', `/apps/${svc}/kf_accounts/${kf}/invitation/accept`);
+      await admin(a!.url).request('PUT', `/apps/${svc}/kf_accounts/${kf}/online`, { status: 1, accepted_case: 0 });
+    }
+    const creates = await Promise.all(
+      accounts.map((kf, i) => post(nodes[i % 2]!, '/customservice/kfsession/create', { kf_account: kf, openid: U })),
+    );
+    expect(creates.map((r) => r.json.errcode).filter((c) => c === 0)).toHaveLength(1);
+    const sessions = (await admin(b!.url).request('GET', `/apps/${svc}/sessions`)).json.sessions as unknown[];
+    expect(sessions).toHaveLength(1);
+  });
 });

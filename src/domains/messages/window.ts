@@ -58,11 +58,13 @@ export function liveGrants(
     const { allowance, validityMs } = WINDOW_TABLE[rules.window_profile][kind];
     const expires_at = g.action_at + validityMs;
     if (!(now < expires_at)) continue;
-    // accumulate: the sends charged to this kind in (now − validity, now]; reset: those since its latest action.
+    // accumulate: the sends charged to this kind in (now − validity, now]; reset: those since its
+    // latest action. A charge stamped after `now` counts too: another node read its clock a moment
+    // later, and committed before this call got the user's lock.
     const used =
       rules.window_counting === 'reset'
         ? g.used_since_action
-        : charges.filter((c) => c.kind === kind && c.at > now - validityMs && c.at <= now).length;
+        : charges.filter((c) => c.kind === kind && c.at > now - validityMs).length;
     views.push({ kind, opened_at: g.action_at, expires_at, allowance, used, remaining: Math.max(0, allowance - used) });
   }
   return views;
