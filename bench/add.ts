@@ -4,62 +4,18 @@
  * `npm run bench:add -- --pg`: the same on PostgreSQL, with one node and with two nodes behind
  * round-robin. Not a test: the machines are noisy, so the figures are reported, never asserted.
  */
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ADMIN, admin, cpuMicros, rss, start } from './lib.js';
+import { ADMIN, CONNECTIONS, DURATION_S, admin, load, start, type Result } from './lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CONNECTIONS = 50;
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const APPS = Number(process.env.BENCH_APPS ?? 2000);
 const PG = process.argv.includes('--pg');
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-interface Result {
-  name: string;
-  reqs: number;
-  cpuPerReq: number;
-  p99: number;
-  rssPeak: number;
-  errcodes: Record<string, number>;
-}
-
-async function load(
-  name: string,
-  url: string | string[],
-  pid: number | number[],
-  next: () => { path: string; body: string },
-): Promise<Result> {
-  const errcodes: Record<string, number> = {};
-  const pids = Array.isArray(pid) ? pid : [pid];
-  const cpuBefore = pids.reduce((sum, p) => sum + cpuMicros(p), 0);
-  const r = await autocannon({
-    // Several URLs share the connections round-robin (autocannon supports it; its types lag).
-    url: url as string,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, ...next() }),
-        onResponse: (status: number, body: string) => {
-          const code = status === 200 ? String((JSON.parse(body) as { errcode?: number }).errcode) : `HTTP ${status}`;
-          errcodes[code] = (errcodes[code] ?? 0) + 1;
-        },
-      },
-    ],
-  });
-  const cpuAfter = pids.reduce((sum, p) => sum + cpuMicros(p), 0);
-  const cpuPerReq = (cpuAfter - cpuBefore) / Math.max(1, r.requests.total);
-  const rssPeak = Math.max(...pids.map((p) => rss(p).peak));
-  return { name, reqs: r.requests.average, cpuPerReq, p99: r.latency.p99, rssPeak, errcodes };
-}
 
 /** A fresh PostgreSQL database for this run (the tests' server, started the same way). */
 async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

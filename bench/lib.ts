@@ -1,6 +1,7 @@
 /** What the benchmarks share: child processes, /proc readings, the admin API. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
 
 export const ADMIN = 'bench-admin-token';
 
@@ -50,4 +51,49 @@ export async function admin(url: string, path: string, body: unknown): Promise<R
 export function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+export const CONNECTIONS = 50;
+export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+
+export interface Result {
+  name: string;
+  reqs: number;
+  cpuPerReq: number;
+  p99: number;
+  rssPeak: number;
+  errcodes: Record<string, number>;
+}
+
+/** One row: POST requests made by `next`, 50 connections, with the server's CPU per request and its peak RSS. */
+export async function load(
+  name: string,
+  url: string | string[],
+  pid: number | number[],
+  next: () => { path: string; body: string },
+): Promise<Result> {
+  const errcodes: Record<string, number> = {};
+  const pids = Array.isArray(pid) ? pid : [pid];
+  const cpuBefore = pids.reduce((sum, p) => sum + cpuMicros(p), 0);
+  const r = await autocannon({
+    // Several URLs share the connections round-robin (autocannon supports it; its types lag).
+    url: url as string,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, ...next() }),
+        onResponse: (status: number, body: string) => {
+          const code = status === 200 ? String((JSON.parse(body) as { errcode?: number }).errcode) : `HTTP ${status}`;
+          errcodes[code] = (errcodes[code] ?? 0) + 1;
+        },
+      },
+    ],
+  });
+  const cpuAfter = pids.reduce((sum, p) => sum + cpuMicros(p), 0);
+  const cpuPerReq = (cpuAfter - cpuBefore) / Math.max(1, r.requests.total);
+  const rssPeak = Math.max(...pids.map((p) => rss(p).peak));
+  return { name, reqs: r.requests.average, cpuPerReq, p99: r.latency.p99, rssPeak, errcodes };
 }

@@ -1,0 +1,79 @@
+/**
+ * npm run bench:send: custom/send's success path (a text to a user whose window is open) against
+ * a bare fastify route in the same run, 50 connections each, on SQLite. Prints req/s, the ratio to
+ * the bare route, server CPU per call, p99 and peak RSS. Figures, never assertions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADMIN, CONNECTIONS, DURATION_S, admin, load, start, type Result } from './lib.js';
+
+const USERS = Number(process.env.BENCH_USERS ?? 5000);
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-send-'));
+const bare = await start(here('./bare.js'), []);
+const wxkf = await start(here('../src/cli.js'), [
+  'serve',
+  '--port',
+  '0',
+  '--db',
+  join(dir, 'send.db'),
+  '--admin-token',
+  ADMIN,
+  '--log-level',
+  'info',
+]);
+try {
+  // The legacy window (20 sends per user message) and many users, so that the run stays on the success path.
+  const appid = 'wx00000000be005e4d';
+  const openids = Array.from({ length: USERS }, (_, i) => `o_bench_${i}`);
+  await admin(wxkf.url, '/seed', {
+    apps: [{ appid, alias: 'bench_alias', window_profile: 'legacy', users: openids.map((openid) => ({ openid })) }],
+  });
+  for (let i = 0; i < openids.length; i += 100) {
+    await Promise.all(
+      openids
+        .slice(i, i + 100)
+        .map((openid) => admin(wxkf.url, `/apps/${appid}/users/${openid}/say`, { type: 'text', content: 'hi' })),
+    );
+  }
+  const token = (await admin(wxkf.url, '/tokens', { appid })).access_token as string;
+  const path = `/cgi-bin/message/custom/send?access_token=${token}`;
+  let n = 0;
+  const next = () => ({
+    path,
+    body: JSON.stringify({ touser: openids[n++ % USERS], msgtype: 'text', text: { content: 'Hello from the bench' } }),
+  });
+  const constBody = JSON.stringify({ touser: 'x', msgtype: 'text', text: { content: 'Hello from the bench' } });
+  const results: Result[] = [];
+  results.push(
+    await load('bare fastify route', bare.url, bare.proc.pid as number, () => ({
+      path: '/customservice/kfaccount/add',
+      body: constBody,
+    })),
+  );
+  results.push(
+    await load('bare route + one sqlite insert', bare.url, bare.proc.pid as number, () => ({ path: '/insert', body: constBody })),
+  );
+  results.push(await load('custom/send: success path (text, live window)', wxkf.url, wxkf.proc.pid as number, next));
+  const base = results[0] as Result;
+  console.log(`\nSQLite, ${CONNECTIONS} connections, ${DURATION_S} s each, ${USERS} users, node ${process.version}\n`);
+  console.log('| run | req/s | ratio to bare | server CPU µs/req | p99 ms | peak RSS MB | errcodes |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${r.reqs.toFixed(0)} | ${(r.reqs / base.reqs).toFixed(2)} | ${r.cpuPerReq.toFixed(0)} | ${r.p99} | ${r.rssPeak.toFixed(0)} | ${JSON.stringify(r.errcodes)} |`,
+    );
+  }
+  const send = results[2] as Result;
+  console.log(
+    `\ngoal: send >= 0.45 of the bare route; measured ${(send.reqs / base.reqs).toFixed(2)}, p99 ${send.p99} ms, RSS ${send.rssPeak.toFixed(0)} MB`,
+  );
+} finally {
+  bare.proc.kill();
+  wxkf.proc.kill();
+  await new Promise((r) => setTimeout(r, 300));
+  rmSync(dir, { recursive: true, force: true });
+}
