@@ -234,3 +234,39 @@ describe('a user’s pushes keep the order of the actions', () => {
     expect(text(U).touser).toBe(U);
   });
 });
+
+describe('the seed file sets up a customer-service test', () => {
+  it('users, webhook (stored without verification) and the window fields; applying it twice changes nothing', async () => {
+    const doc = {
+      apps: [
+        {
+          appid: 'wx00000000000005ee',
+          alias: 'seed_flow',
+          original_id: 'gh_0000000005ee',
+          window_profile: 'legacy',
+          window_counting: 'reset',
+          users: [{ openid: 'seeded_user', nickname: '<img src=x onerror=alert(1)>' }],
+          webhook: { url: server.url, token: TOKEN, mode: 'safe', encoding_aes_key: KEY, attempts: 1 },
+        },
+      ],
+    };
+    await ctx.admin.seed(doc);
+    await ctx.admin.seed(doc);
+    expect(server.received).toEqual([]);
+    const app = (await ctx.admin.request('GET', '/apps/wx00000000000005ee')).json;
+    expect(app).toMatchObject({ window_profile: 'legacy', window_counting: 'reset' });
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000005ee/users')).json.users).toHaveLength(1);
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000005ee/webhook')).json).toMatchObject({
+      mode: 'safe',
+      attempts: 1,
+      timeout_ms: 5000,
+    });
+    const bad = await ctx.admin.request('POST', '/seed', {
+      apps: [{ appid: 'wx00000000000005ef', webhook: { url: server.url, token: 'x' } }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toContain('webhook.token');
+    const badMode = await ctx.admin.request('POST', '/seed', { apps: [{ appid: 'wx00000000000005ef', window_profile: 'old' }] });
+    expect(badMode.json.error).toContain('window_profile');
+  });
+});
