@@ -13,6 +13,9 @@ import { Deliverer } from './domains/push/deliverer.js';
 import { PushService } from './domains/push/service.js';
 import { SessionsService } from './domains/sessions/service.js';
 import { sessionsRoutes } from './domains/sessions/routes.js';
+import { FaultsService } from './domains/faults/service.js';
+import { Metrics } from './pipeline/metrics.js';
+import { VERSION } from './version.js';
 import { AdminService } from './domains/admin/service.js';
 import { adminRoutes } from './domains/admin/routes.js';
 import { permitsComponent } from './domains/credentials/rules.js';
@@ -30,7 +33,7 @@ import { makeRidGenerator } from './wire/rid.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the request log line and the journal record about a WeChat-side call. */
-    wx: { iface?: string; appid?: string; errcode?: number; reason?: string };
+    wx: { iface?: string; appid?: string; errcode?: number; reason?: string; faultId?: number; unexpected?: boolean };
   }
 }
 
@@ -164,8 +167,25 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     done();
   });
   const served = new Map<string, string>();
+  // Injected faults: each node keeps a copy of the list, read back from the store every 500 ms.
+  const faults = new FaultsService(store, clock, random, served);
+  await faults.refresh();
+  faults.start(deps.clockPollMs ?? 500, (err) => app.log.warn({ err }, 'cannot read the faults from the store'));
+  app.addHook('onClose', (_instance, done) => {
+    faults.stop();
+    done();
+  });
   const quota = new QuotaService(store, clock, served);
-  const journal = new Journal(store, clock, (err) => app.log.warn({ err }, 'journal entries kept for the next flush'));
+  const journal = new Journal(store, clock, (err) => {
+    metrics.storeErrors.inc();
+    app.log.warn({ err }, 'journal entries kept for the next flush');
+  });
+  const metrics = new Metrics(() => journal.backlog);
+  faults.onFired = () => metrics.faultsFired.inc();
+  deliverer.onSettled = (status) => metrics.delivery(status);
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   app.addHook('onClose', async () => journal.flush());
   // The pipeline's view of the domains: authentication, permission sets and check 8.
   const pipeline: PipelineDeps = {
@@ -173,6 +193,9 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     random,
     journal,
     served,
+    fault: (iface, appid) => faults.fire(iface, appid),
+    observe: (iface, errcode, seconds) => metrics.request(iface, errcode, seconds),
+    unexpected: () => metrics.storeErrors.inc(),
     authenticate: (token) => credentials.authenticate(token),
     checkAppSecret: (req, ip) => credentials.checkAppSecret(req, ip),
     permits: permitsComponent,
@@ -193,6 +216,6 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
       false,
     );
   }
-  await app.register(adminRoutes({ admin, journal, push, sessions }), { prefix: '/admin/api' });
+  await app.register(adminRoutes({ admin, journal, push, sessions, faults, version: VERSION }), { prefix: '/admin/api' });
   return { fastify: app, admin, credentials, served };
 }

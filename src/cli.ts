@@ -1,25 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli/admin-client.js';
 import { registerCommands } from './cli/commands.js';
 import { execCommand, type ExecOptions } from './cli/exec.js';
 import { banner, loadOrFail, serveOptions, start, stopOnSignals } from './cli/serve-command.js';
 import type { ConfigFlags } from './platform/config.js';
+import { VERSION } from './version.js';
 
-/** This package's version, from its package.json (found above this file, built or not). */
-function version(): string {
-  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
-    const file = new URL('package.json', dir);
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'wxkf') return pkg.version ?? 'unknown';
-    }
-  }
-  return 'unknown';
-}
-
-const VERSION = version();
 const program = new Command()
   .name('wxkf')
   .description("An open implementation of WeChat's customer-service (kf) API, for development and testing")

@@ -41,6 +41,7 @@ function appFieldsFrom(o: Record<string, unknown>): Out {
     ipWhitelist: 'ip_whitelist',
     windowProfile: 'window_profile',
     windowCounting: 'window_counting',
+    label: 'label',
   };
   for (const [flag, field] of Object.entries(map)) if (o[flag] !== undefined) out[field] = o[flag];
   if (Array.isArray(o.dailyQuota) && o.dailyQuota.length > 0) {
@@ -66,6 +67,7 @@ function appFlags(cmd: Command, creating: boolean): Command {
     .option('--secret-frozen <bool>', 'secret frozen (40243): true or false', bool('--secret-frozen'))
     .option('--window-profile <profile>', 'the interaction window: current (5 / 48 h) or legacy (20 / 48 h)')
     .option('--window-counting <counting>', "a grant's sends counted: accumulate or reset")
+    .option('--label <label>', "a test worker's label: POST /admin/api/reset {label} removes only its apps")
     .option('--ip-whitelist <ips>', 'comma-separated IPs allowed to ask for tokens (empty: any)', list)
     .option('--daily-quota <path=calls>', 'a daily limit for one interface (repeatable)', (v: string, prev: string[] = []) => [
       ...prev,

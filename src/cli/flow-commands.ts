@@ -167,3 +167,65 @@ export function registerFlowCommands(program: Command): void {
     }),
   );
 }
+
+/** `wxkf faults list|add|rm`: injected faults (operator.md). */
+export function registerFaultCommands(program: Command): void {
+  const faults = program.command('faults').description('injected faults: an interface answers an errcode and/or waits');
+  const rows = (list: Out[]) =>
+    list.length === 0
+      ? 'no faults (add one: wxkf faults add PATH --errcode N)'
+      : table(
+          ['ID', 'PATH', 'APPID', 'ERRCODE', 'COUNT', 'RATIO', 'DELAY MS', 'FIRED', 'REMAINING'],
+          list.map((f) => [
+            f.id as number,
+            f.path as string,
+            (f.appid as string | null) ?? '*',
+            (f.errcode as number | null) ?? '-',
+            (f.count as number | null) ?? '-',
+            (f.ratio as number | null) ?? '-',
+            (f.delay_ms as number | null) ?? '-',
+            f.fired as number,
+            (f.remaining as number | null) ?? '-',
+          ]),
+        );
+  target(faults.command('list').description('every fault, with how often it fired')).action(
+    action(async (c) => {
+      const list = (await ok(c, 'GET', '/faults')).faults as Out[];
+      return { json: list, human: rows(list) };
+    }),
+  );
+  target(
+    faults
+      .command('add')
+      .argument('<path>', 'a WeChat-side path; every path of its interface is matched')
+      .option('--appid <appid>', 'only calls of this app (after its token resolved)')
+      .option('--errcode <n>', 'answer this errcode', Number)
+      .option('--errmsg <text>', "the errmsg (default: the errcode table's; required for a code it lacks)")
+      .option('--count <n>', 'only the next N matching calls, across all nodes', Number)
+      .option('--ratio <r>', 'each matching call with this probability, in (0, 1]', Number)
+      .option('--delay-ms <ms>', 'wait at least this long first', Number)
+      .description('a new fault'),
+  ).action(
+    action(async (c, path: string, o: Options & Record<string, unknown>) => {
+      const body: Out = { path };
+      for (const [flag, field] of [
+        ['appid', 'appid'],
+        ['errcode', 'errcode'],
+        ['errmsg', 'errmsg'],
+        ['count', 'count'],
+        ['ratio', 'ratio'],
+        ['delayMs', 'delay_ms'],
+      ] as const) {
+        if (o[flag] !== undefined) body[field] = o[flag];
+      }
+      const f = await ok(c, 'POST', '/faults', body);
+      return { json: f, human: rows([f]) };
+    }),
+  );
+  target(faults.command('rm').argument('<id>').description('remove a fault (it stops at once)')).action(
+    action(async (c, id: string) => {
+      await ok(c, 'DELETE', `/faults/${encodeURIComponent(id)}`);
+      return { json: { removed: Number(id) }, human: `removed fault ${id}` };
+    }),
+  );
+}

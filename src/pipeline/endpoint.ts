@@ -75,8 +75,32 @@ export interface WechatEndpoint {
   handle(call: WechatCall): Promise<unknown>;
 }
 
+/** An injected fault that fired on a call (operator.md): answer `errcode` and/or wait first. */
+export interface InjectedFault {
+  id: number;
+  errcode: number | null;
+  errmsg: string | null;
+  delay_ms: number | null;
+}
+
+/** The answer of an injected fault: any errcode, with its text. */
+export class InjectedAnswer extends Error {
+  constructor(
+    readonly errcode: number,
+    readonly text: string,
+    readonly faultId: number,
+  ) {
+    super(text);
+  }
+}
+
 /** What the pipeline needs of the domains; the composition root provides it. */
 export interface PipelineDeps {
+  /**
+   * Check 1 (and, with the caller's appid, once the app is known): the fault that fires on this
+   * call, or undefined at once when none could (the common case costs no promise).
+   */
+  fault(iface: string, appid: string | null): Promise<InjectedFault | undefined> | undefined;
   clock: Clock;
   random: Random;
   journal: Journal;
@@ -92,6 +116,10 @@ export interface PipelineDeps {
   settle(count: CallCount): Promise<void>;
   /** A per-minute limit (45011). */
   admitPerMinute(app: AppRecord, iface: string, limit: number): Promise<void>;
+  /** Counts an answered call (the /metrics of operator.md). */
+  observe(iface: string, errcode: number, seconds: number): void;
+  /** Counts a failure that answered -1 (a store error, most likely). */
+  unexpected(): void;
   /** Every served path → its interface name, filled as endpoints register (quota/get reads it). */
   served: Map<string, string>;
 }
@@ -128,7 +156,13 @@ export function wechatErrorBody(req: FastifyRequest, err: unknown, hint: string 
     errcode = err.errcode;
     text = err.text;
     req.wx.reason = err.reason ?? text;
+  } else if (err instanceof InjectedAnswer) {
+    errcode = err.errcode;
+    text = err.text;
+    req.wx.reason = `answered by injected fault ${err.faultId}`;
   } else {
+    // The request's deps are not at hand here: the handler counts it (req.wx.unexpected).
+    req.wx.unexpected = true;
     req.log.error({ err, rid: req.id }, 'unexpected failure answered as -1 system error');
     req.wx.reason = `unexpected failure: ${(err as Error)?.message ?? String(err)}`;
   }
@@ -152,6 +186,17 @@ function appKind(app: AppRecord): string {
   return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
+/** Applies the fault that fires on this call, if any: records it, waits its delay, answers its errcode. */
+async function injectFault(deps: PipelineDeps, req: FastifyRequest, iface: string, appid: string | null): Promise<void> {
+  const pending = deps.fault(iface, appid);
+  if (pending === undefined) return;
+  const f = await pending;
+  if (!f) return;
+  req.wx.faultId = f.id;
+  if (f.delay_ms !== null && f.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, f.delay_ms as number));
+  if (f.errcode !== null) throw new InjectedAnswer(f.errcode, f.errmsg ?? '', f.id);
+}
+
 /** The JSON object body (checks 9–10), or 47001 for one over 1 MiB (the connection is then closed). */
 function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   if (isTooLarge(req.body)) {
@@ -163,7 +208,8 @@ function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, 
 
 /** Checks 2–10 and the endpoint's own answer. */
 async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  // Check 1 (injected faults) is not built yet: docs/coverage.md says what is served.
+  // Check 1: a path-wide injected fault answers before anything else is looked at.
+  await injectFault(deps, req, ep.name, null);
   if (!ep.methods.includes(req.method as Method)) {
     throw new WxError(
       ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET',
@@ -179,6 +225,8 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     credential = await deps.authenticate(query.access_token);
     app = credential.app;
     req.wx.appid = app.appid;
+    // A fault scoped to the app applies once the caller's app is known (after check 5).
+    await injectFault(deps, req, ep.name, app.appid);
     if (ep.allows && !ep.allows(app)) throw new WxError('API_UNAUTHORIZED', `${appKind(app)} may not call ${ep.name}`);
     if (ep.permissionSets && !deps.permits(credential, ep.permissionSets)) {
       throw new WxError(
@@ -193,6 +241,7 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     if (typeof from.appid === 'string' && from.appid !== '') req.wx.appid = from.appid;
     app = await deps.checkAppSecret({ grant_type: from.grant_type, appid: from.appid, secret: from.secret }, req.ip);
     req.wx.appid = app.appid;
+    await injectFault(deps, req, ep.name, app.appid);
   }
   let count: CallCount | undefined;
   if (app && ep.quota !== 'none') {
@@ -243,6 +292,9 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: PipelineDeps,
     }
     sendWechat(reply, payload);
     const now = deps.clock.now();
+    const errcode = req.wx.errcode ?? -1;
+    deps.observe(ep.name, errcode, reply.elapsedTime / 1000);
+    if (req.wx.unexpected) deps.unexpected();
     deps.journal.record({
       rid: req.id,
       appid: req.wx.appid ?? null,
@@ -253,8 +305,9 @@ export function registerWechatEndpoint(app: FastifyInstance, deps: PipelineDeps,
       request: journalRequestBody(req.body, req.headers['content-type']),
       response: journalBytes(payload),
       client_ip: req.ip,
-      errcode: req.wx.errcode ?? -1,
+      errcode,
       reason: req.wx.reason ?? null,
+      fault_id: req.wx.faultId ?? null,
     });
     return reply;
   };

@@ -64,6 +64,11 @@ export type JournalRecord = Omit<JournalEntry, 'request_body' | 'response_body'>
  */
 export class Journal {
   private buffer: JournalRecord[] = [];
+
+  /** Entries answered but not yet written (the backlog metric). */
+  get backlog(): number {
+    return this.buffer.length;
+  }
   /** Writes under way (each settles; a failed one puts its batch back in the buffer). */
   private readonly flushing = new Set<Promise<void>>();
   /** Batches handed to the store whose insert has not committed yet. */
@@ -209,6 +214,7 @@ function adminView(e: JournalEntry): AdminJournalEntry {
     cost_ms: e.cost_ms,
     errcode: e.errcode,
     reason: e.reason,
+    fault_id: e.fault_id,
     request_url: e.request_url,
     request_body: e.request_body,
     response_body: e.response_body,

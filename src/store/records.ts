@@ -23,6 +23,8 @@ export interface AppRecord {
   window_profile: WindowProfile;
   /** How a grant's sends are counted: over the grant's validity (`accumulate`) or since its latest action (`reset`). */
   window_counting: WindowCounting;
+  /** A test worker's label (operator.md, isolation): a label-scoped reset removes only its apps. */
+  label: string | null;
 }
 
 export type WindowProfile = 'current' | 'legacy';
@@ -208,6 +210,8 @@ export interface JournalEntry {
   errcode: number;
   /** Why the call was refused, in plain words (null for a success): never on the wire. */
   reason: string | null;
+  /** The injected fault that answered or delayed the call. */
+  fault_id: number | null;
 }
 
 export interface JournalFilter {
@@ -430,3 +434,22 @@ export interface SessionRow {
   /** The account as added. */
   kf_account: string;
 }
+
+/** An injected fault (operator.md, "Faults, exactly"). */
+export interface FaultRecord {
+  id: number;
+  /** The interface's name (its first path). */
+  path: string;
+  appid: string | null;
+  errcode: number | null;
+  errmsg: string | null;
+  count: number | null;
+  ratio: number | null;
+  delay_ms: number | null;
+  fired: number;
+  /** For a `count` fault: how many calls it still answers. */
+  remaining: number | null;
+  created_at: number;
+}
+
+export type NewFault = Omit<FaultRecord, 'id' | 'fired' | 'remaining'>;

@@ -41,6 +41,7 @@ export const APP_COLUMNS = [
   'daily_quotas',
   'window_profile',
   'window_counting',
+  'label',
 ] as const;
 export const TOKEN_COLUMNS = [
   'token_hash',
@@ -70,6 +71,7 @@ export function appFromRow(r: Row): AppRecord {
     daily_quotas: r.daily_quotas === '{}' ? {} : json<Record<string, number>>(r.daily_quotas ?? '{}'),
     window_profile: (r.window_profile ?? 'current') as AppRecord['window_profile'],
     window_counting: (r.window_counting ?? 'accumulate') as AppRecord['window_counting'],
+    label: strOrNull(r.label),
   };
 }
 
@@ -149,6 +151,7 @@ export function appColumns(a: AppRecord): Record<(typeof APP_COLUMNS)[number], u
     daily_quotas: JSON.stringify(a.daily_quotas),
     window_profile: a.window_profile,
     window_counting: a.window_counting,
+    label: a.label,
   };
 }
 
@@ -181,6 +184,7 @@ export function journalFromRow(r: Row): JournalEntry {
     client_ip: r.client_ip as string,
     errcode: Number(r.errcode),
     reason: strOrNull(r.reason),
+    fault_id: numOrNull(r.fault_id),
   };
 }
 

@@ -6,6 +6,7 @@ import { usersArea } from './areas/users.js';
 import { flowArea } from './areas/flow.js';
 import { outboxArea } from './areas/outbox.js';
 import { pushArea } from './areas/push.js';
+import { faultsArea } from './areas/faults.js';
 import type { Driver } from './sql/program.js';
 import type { Store } from './store.js';
 
@@ -26,5 +27,6 @@ export function sqlStore(driver: Driver): Store {
     ...flowArea(driver),
     ...outboxArea(driver),
     ...pushArea(driver),
+    ...faultsArea(driver),
   };
 }

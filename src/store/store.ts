@@ -16,7 +16,9 @@ import type {
   DeliveryDoc,
   DeliveryFilter,
   DeliveryRecord,
+  FaultRecord,
   FlowDecision,
+  NewFault,
   FlowOutcome,
   FlowState,
   NewDelivery,
@@ -216,4 +218,13 @@ export interface Store {
   listDeliveries(appid: string, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
   /** Whether an earlier delivery to the user, made at or after `staleBefore`, is still pending (on any node). */
   earlierPendingDelivery(appid: string, openid: string, id: number, staleBefore: number): Promise<boolean>;
+
+  /** A new fault; `remaining` starts at its `count`. */
+  createFault(fault: NewFault): Promise<FaultRecord>;
+  listFaults(): Promise<FaultRecord[]>;
+  deleteFault(id: number): Promise<boolean>;
+  /** Fires the fault once if it still can (exists, and a `count` fault has some left): the fault after it, else undefined. */
+  fireFault(id: number): Promise<FaultRecord | undefined>;
+  /** Removes the apps with this label and everything under them; answers how many apps went. */
+  resetLabel(label: string): Promise<number>;
 }

@@ -16,6 +16,7 @@ export const appRecord = (over: Partial<AppRecord> = {}): AppRecord => ({
   daily_quotas: {},
   window_profile: 'current',
   window_counting: 'accumulate',
+  label: null,
   ...over,
 });
 

@@ -28,6 +28,7 @@ export async function stillWorks(store: Store): Promise<void> {
       client_ip: '',
       errcode: 0,
       reason: null,
+      fault_id: null,
     },
   ]);
   expect((await store.getJournal('r'))?.cgi_path).toBe('/x');

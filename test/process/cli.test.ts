@@ -126,6 +126,23 @@ for (const [name, target] of Object.entries(targets)) {
       expect(refused.stderr).toMatch(/content/);
     });
 
+    it('faults list, add, rm', async () => {
+      await cli('reset');
+      await cli('apps', 'create', APPID);
+      expect(ok(await cli('faults', 'list'))).toMatch(/no faults/);
+      const f = json(await cli('faults', 'add', '/customservice/getkflist', '--errcode', '-1', '--count', '2', '--json')) as {
+        id: number;
+      };
+      expect(f).toMatchObject({ path: '/cgi-bin/customservice/getkflist', errcode: -1, errmsg: 'system error', remaining: 2 });
+      expect(ok(await cli('faults', 'list'))).toMatch(
+        /ID +PATH +APPID +ERRCODE.*\n\d+ +\/cgi-bin\/customservice\/getkflist +\* +-1 +2/,
+      );
+      const bad = await cli('faults', 'add', '/cgi-bin/token', '--errcode', '43019');
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/errmsg/);
+      expect(ok(await cli('faults', 'rm', String(f.id)))).toBe(`removed fault ${f.id}\n`);
+    });
+
     it('clock show, advance, set, freeze, real', async () => {
       expect(ok(await cli('clock'))).toMatch(/state: +real time/);
       const before = (json(await cli('clock', 'show', '--json')) as { now: number }).now;

@@ -46,6 +46,7 @@ const app = (appid: string, over: Partial<AppRecord> = {}): AppRecord => ({
   daily_quotas: {},
   window_profile: 'current',
   window_counting: 'accumulate',
+  label: null,
   ...over,
 });
 const token = (hash: string, appid: string, issued: number, over: Partial<TokenRecord> = {}): TokenRecord => ({

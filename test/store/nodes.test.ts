@@ -230,4 +230,26 @@ describe(`wxkf serve nodes on one ${BACKEND} store`, () => {
     const sessions = (await admin(b!.url).request('GET', `/apps/${svc}/sessions`)).json.sessions as unknown[];
     expect(sessions).toHaveLength(1);
   });
+
+  it('two nodes: a fault with count 10 answers exactly 10 of 50 calls across both; one deleted on a node fires on neither', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => serve([...storeArgs('faults.db'), '--admin-token', ADMIN])));
+    await admin(a!.url).seed(SEED);
+    const token = await admin(a!.url).token(APPS.service.appid);
+    const made = await admin(b!.url).request('POST', '/faults', {
+      path: '/cgi-bin/customservice/getkflist',
+      errcode: -1,
+      count: 10,
+    });
+    expect(made.status).toBe(201);
+    // Node a learns of the fault from the store within its poll (500 ms).
+    await new Promise((r) => setTimeout(r, 700));
+    const list = (url: string) => call(url, '/cgi-bin/customservice/getkflist', { query: { access_token: token } });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => list(i % 2 ? a!.url : b!.url)));
+    expect(answers.filter((r) => r.json.errcode === -1)).toHaveLength(10);
+    const every = await admin(a!.url).request('POST', '/faults', { path: '/cgi-bin/customservice/getkflist', errcode: 45009 });
+    await new Promise((r) => setTimeout(r, 700));
+    expect((await list(b!.url)).json.errcode).toBe(45009);
+    await admin(a!.url).request('DELETE', `/faults/${every.json.id as number}`);
+    expect((await list(b!.url)).json).toEqual({ kf_list: [] });
+  });
 });

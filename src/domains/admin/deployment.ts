@@ -20,7 +20,7 @@ export interface ClockView {
 export class DeploymentState {
   constructor(
     private readonly store: Store,
-    private readonly clock: DeploymentClock,
+    readonly clock: DeploymentClock,
   ) {}
 
   /** Counts this node's clock moves, so that a read-back that overlapped one does not undo it. */

@@ -7,6 +7,10 @@ import { registerMessageRoutes } from './messages.js';
 import { registerFlowRoutes } from './flow-routes.js';
 import type { PushService } from '../push/service.js';
 import type { SessionsService } from '../sessions/service.js';
+import type { FaultsService } from '../faults/service.js';
+import { registerFaultRoutes } from './faults.js';
+import { documentAdminApi } from './openapi.js';
+import { registerJournalStream } from './journal-stream.js';
 import { registerUserRoutes } from './users.js';
 import {
   APP_INPUT,
@@ -17,6 +21,7 @@ import {
   ONLINE_CHANGE,
   PLATFORM_INPUT,
   QUOTA_CHANGE,
+  RESET_LABEL,
   SEED,
   TICKET,
   TOKEN_REQUEST,
@@ -30,6 +35,9 @@ export interface AdminDeps {
   journal: Journal;
   push: PushService;
   sessions: SessionsService;
+  faults: FaultsService;
+  /** The package version the OpenAPI document names. */
+  version?: string;
 }
 
 /** The admin API speaks Unix seconds (operator.md); records keep milliseconds. */
@@ -60,6 +68,8 @@ type PlatformParams = { component_appid: string };
 export function adminRoutes(deps: AdminDeps) {
   const { admin } = deps;
   return async function routes(app: FastifyInstance): Promise<void> {
+    // Every route below is listed in /admin/api/openapi.json, with the schemas that validate it.
+    documentAdminApi(app, '/admin/api', deps.version ?? '0.0.0');
     // A JSON body whatever the Content-Type says (as on the WeChat side), so `curl -d '{…}'` works;
     // an empty body is no body (POST /reset, /secret), not an error.
     app.removeAllContentTypeParsers();
@@ -105,10 +115,22 @@ export function adminRoutes(deps: AdminDeps) {
       { schema: { body: CLOCK_CHANGE } },
       async (req) => admin.deployment.moveClock(req.body),
     );
-    app.post('/reset', async (_req, reply) => {
+    app.post<{ Body: unknown }>('/reset', async (req, reply) => {
+      if (req.body !== undefined) {
+        // A label-scoped reset (one test worker's apps): the clock and everything shared stay.
+        const body = check<{ label: string }>(RESET_LABEL, req.body);
+        if (!body.ok) throw new AdminError(400, body.errors.join('; '));
+        const apps = (await admin.listApps()).filter((a) => a.label === body.value.label);
+        for (const a of apps) deps.push.deliverer.forgetApp(a.appid);
+        await deps.journal.flush();
+        await admin.resetLabel(body.value.label);
+        await deps.faults.refresh();
+        return reply.code(204).send();
+      }
       deps.journal.discard();
       deps.push.deliverer.forgetAll();
       await admin.reset();
+      await deps.faults.refresh();
       return reply.code(204).send();
     });
     app.post<{ Body: SeedDocument }>('/seed', { schema: { body: SEED } }, async (req) => admin.applySeed(req.body));
@@ -142,6 +164,8 @@ export function adminRoutes(deps: AdminDeps) {
     registerUserRoutes(app, admin.users);
     registerMessageRoutes(app, admin.messages);
     registerFlowRoutes(app, deps.push, deps.sessions);
+    registerFaultRoutes(app, deps.faults);
+    registerJournalStream(app, deps.journal, admin.deployment.clock);
     app.get<{ Params: Params }>('/apps/:appid/kf_accounts', async (req) => ({
       kf_accounts: (await admin.listKfAccounts(req.params.appid)).map(kfAccountView),
     }));

@@ -54,6 +54,7 @@ const APP_FIELDS: Record<string, Schema> = {
   },
   window_profile: { type: 'string', enum: [...WINDOW_PROFILES], description: `one of ${WINDOW_PROFILES.join(', ')}` },
   window_counting: { type: 'string', enum: [...WINDOW_COUNTINGS], description: `one of ${WINDOW_COUNTINGS.join(', ')}` },
+  label: str('^[A-Za-z0-9_.:-]{1,64}$', '1-64 of A-Za-z0-9_.:-'),
 };
 
 const kfAccount = object(
@@ -282,4 +283,28 @@ export const DELIVERIES_QUERY = {
     min: digits('a whole number'),
     limit: digits('a whole number'),
   },
+};
+
+/** An injected fault (operator.md): the interface by one of its paths, and what it does. */
+export const FAULT_INPUT = object(
+  {
+    path: str('^/', 'a WeChat-side path such as "/cgi-bin/token"'),
+    appid,
+    errcode: { type: 'integer', minimum: -2147483648, maximum: 2147483647, description: 'a whole number' },
+    errmsg: { type: 'string', maxLength: 1024, description: 'a string of at most 1024 characters' },
+    count: { type: 'integer', minimum: 1, maximum: MAX_COUNT, description: `a whole number from 1 to ${MAX_COUNT}` },
+    ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'a number in (0, 1]' },
+    delay_ms: { type: 'integer', minimum: 0, maximum: 60000, description: 'a whole number of milliseconds, 0 to 60000' },
+  },
+  ['path'],
+);
+
+/** `POST /reset` with a body: only this label's apps go. */
+export const RESET_LABEL = object({ label: str('^[A-Za-z0-9_.:-]{1,64}$', '1-64 of A-Za-z0-9_.:-') }, ['label']);
+
+/** `GET /journal/stream`: the list's filters, and where to start (Unix seconds; default now). */
+export const JOURNAL_STREAM_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { appid: { type: 'string' }, path: { type: 'string' }, errcode: whole, since: whole },
 };

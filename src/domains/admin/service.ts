@@ -72,6 +72,11 @@ export class AdminService {
     await this.deployment.moveClock({ real: true });
   }
 
+  /** Removes one label's apps and what hangs on them; the clock and shared state stay. */
+  async resetLabel(label: string): Promise<void> {
+    await this.store.resetLabel(label);
+  }
+
   newSecret(): string {
     return this.random.bytes(16).toString('hex');
   }
@@ -93,6 +98,7 @@ export class AdminService {
       daily_quotas: input.daily_quotas ?? {},
       window_profile: input.window_profile ?? 'current',
       window_counting: input.window_counting ?? 'accumulate',
+      label: input.label ?? null,
     };
   }
 

@@ -22,6 +22,7 @@ export interface AppFields {
   daily_quotas?: Record<string, number>;
   window_profile?: WindowProfile;
   window_counting?: WindowCounting;
+  label?: string;
 }
 
 export interface SeedKfAccount {

@@ -38,6 +38,8 @@ export class Deliverer {
   private running = 0;
   private queued = 0;
   private readonly slots: (() => void)[] = [];
+  /** Called with each delivery's final status (the metrics count them). */
+  onSettled: (status: string) => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -107,6 +109,10 @@ export class Deliverer {
       await this.store
         .updateDelivery(id, 'failed', { ...d.doc, notes: [...((d.doc.notes as string[]) ?? []), note] })
         .catch(() => false);
+  }
+
+  private async settle(id: number, status: string, doc: Record<string, unknown>): Promise<void> {
+    if (await this.store.updateDelivery(id, status, doc)) this.onSettled(status);
   }
 
   private nonce(): string {
@@ -216,7 +222,7 @@ export class Deliverer {
     if (!d || d.status !== 'pending') return;
     const [config, app] = await Promise.all([this.store.getWebhook(appid), this.store.getApp(appid)]);
     if (!config || !app) {
-      await this.store.updateDelivery(id, 'no_webhook', d.doc);
+      await this.settle(id, 'no_webhook', d.doc);
       return;
     }
     const webhook = webhookConfig(config);
@@ -240,7 +246,7 @@ export class Deliverer {
     const doc: Record<string, unknown> = { ...d.doc, request: { ...request, plaintext }, attempts };
     const forUser = d.kind === 'message' || (d.doc.trigger === 'say' && d.kind === 'event');
     if (!success) {
-      await this.store.updateDelivery(id, 'failed', { ...doc, user_notice: forUser ? USER_NOTICE : null });
+      await this.settle(id, 'failed', { ...doc, user_notice: forUser ? USER_NOTICE : null });
       return;
     }
     const judged = judgeReply(success.response_body ?? '', {
@@ -262,7 +268,7 @@ export class Deliverer {
       else notes.push('transfer_on_event');
     }
     if (signal.aborted) return;
-    await this.store.updateDelivery(id, status, { ...doc, reply, user_notice: userNotice, notes });
+    await this.settle(id, status, { ...doc, reply, user_notice: userNotice, notes });
   }
 
   /** The push's URL and body in the app's mode (push.md, "The push request"). */

@@ -44,8 +44,21 @@ const TABLES = [
   'access_tokens',
   'quota_counters',
   'journal',
+  'faults',
   'apps',
 ];
+
+/**
+ * A label's apps with what hangs on them (cascades), their authorizations and journal entries,
+ * and the faults scoped to them. Platforms, path-wide faults and the clock are shared: they stay.
+ */
+function* removeLabel(label: string): Program<number> {
+  const apps = `SELECT appid FROM apps WHERE label = ?`;
+  yield changes(`DELETE FROM component_authorizations WHERE authorizer_appid IN (${apps})`, label);
+  yield changes(`DELETE FROM journal WHERE appid IN (${apps})`, label);
+  yield changes(`DELETE FROM faults WHERE appid IN (${apps})`, label);
+  return (yield changes('DELETE FROM apps WHERE label = ?', label)) as number;
+}
 
 /** An app with what hangs on it; the authorizations it gave platforms end too (they name it, not reference it). */
 function* removeApp(appid: string): Program<boolean> {
@@ -59,6 +72,7 @@ type AppsArea = Pick<
   | 'setMetaIfAbsent'
   | 'setMeta'
   | 'reset'
+  | 'resetLabel'
   | 'stats'
   | 'createApp'
   | 'getApp'
@@ -99,6 +113,8 @@ export function appsArea(d: Driver): AppsArea {
       d.transaction(function* () {
         for (const table of TABLES) yield changes(`DELETE FROM ${table}`);
       }),
+
+    resetLabel: (label) => d.transaction(removeLabel, label),
 
     createApp: async (app, kfVersion) => {
       const cols = appColumns(app);

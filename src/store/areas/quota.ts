@@ -19,6 +19,7 @@ const JOURNAL_COLUMNS = [
   'client_ip',
   'errcode',
   'reason',
+  'fault_id',
 ] as const;
 
 /**

@@ -16,6 +16,7 @@ const record = (rid: string, request: Buffer | string, response: Buffer): Journa
   client_ip: '127.0.0.1',
   errcode: 0,
   reason: null,
+  fault_id: null,
 });
 
 function journal() {
