@@ -192,7 +192,7 @@ describe('observability', () => {
 
   it('the OpenAPI document is valid OpenAPI 3 and lists the admin routes', async () => {
     const doc = (await ctx.admin.request('GET', '/openapi.json')).json;
-    const result = await new Validator().validate(doc as Parameters<Validator["validate"]>[0]);
+    const result = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
     expect(result.valid).toBe(true);
     const paths = doc.paths as Record<string, Record<string, unknown>>;
