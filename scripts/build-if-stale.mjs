@@ -11,8 +11,14 @@ function newest(path) {
 }
 
 const built = 'dist/src/cli.js';
-const sources = Math.max(newest('src'), newest('tsconfig.json'), newest('tsconfig.build.json'), newest('package.json'));
-if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+const sources = Math.max(
+  newest('src'),
+  newest('console'),
+  newest('tsconfig.json'),
+  newest('tsconfig.build.json'),
+  newest('package.json'),
+);
+if (!existsSync(built) || !existsSync('dist/console/index.html') || statSync(built).mtimeMs < sources) {
   const r = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }

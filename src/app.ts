@@ -15,7 +15,10 @@ import { SessionsService } from './domains/sessions/service.js';
 import { sessionsRoutes } from './domains/sessions/routes.js';
 import { FaultsService } from './domains/faults/service.js';
 import { Metrics } from './pipeline/metrics.js';
-import { VERSION } from './version.js';
+import { CONSOLE_DIR, VERSION } from './version.js';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { AdminService } from './domains/admin/service.js';
 import { adminRoutes } from './domains/admin/routes.js';
 import { permitsComponent } from './domains/credentials/rules.js';
@@ -147,6 +150,16 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
     );
   });
 
+  // The web console: static files built by `npm run build` (Preact + Vite), using the admin API only.
+  app.get('/console', (_req, reply) => reply.redirect('/console/'));
+  if (CONSOLE_DIR && existsSync(new URL('index.html', CONSOLE_DIR))) {
+    await app.register(fastifyStatic, { root: fileURLToPath(CONSOLE_DIR), prefix: '/console/', index: 'index.html' });
+  } else {
+    app.get('/console/*', (_req, reply) =>
+      reply.code(503).type('text/plain').send('The console is not built: run npm run build (npm start does it).\n'),
+    );
+  }
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
     try {
@@ -216,6 +229,8 @@ export async function buildApp(deps: AppDeps): Promise<WxkfApp> {
       false,
     );
   }
-  await app.register(adminRoutes({ admin, journal, push, sessions, faults, version: VERSION }), { prefix: '/admin/api' });
+  await app.register(adminRoutes({ admin, journal, push, sessions, faults, quota, version: VERSION }), {
+    prefix: '/admin/api',
+  });
   return { fastify: app, admin, credentials, served };
 }

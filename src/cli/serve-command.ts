@@ -27,7 +27,7 @@ export function banner(server: RunningServer, config: Pick<Config, 'db' | 'datab
     );
   }
   lines.push(`  admin API: ${url}/admin/api/ (Authorization: Bearer <admin token>)`);
-  lines.push('  console:   not in this version yet; the CLI (`wxkf --help`) and the admin API do what it will');
+  lines.push(`  console:   ${url}/console/ (sign in with the admin token)`);
   const storeFlag = config.databaseUrl !== undefined ? '--database-url <url>' : `--db ${config.db}`;
   if (report.adminTokenGenerated) {
     lines.push('', `admin token (shown once, stored hashed): ${report.adminTokenGenerated}`);

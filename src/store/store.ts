@@ -227,4 +227,6 @@ export interface Store {
   fireFault(id: number): Promise<FaultRecord | undefined>;
   /** Removes the apps with this label and everything under them; answers how many apps went. */
   resetLabel(label: string): Promise<number>;
+  /** The app's tokens that are neither superseded, revoked nor expired at `now`, newest first. */
+  listLiveTokens(appid: string, now: number): Promise<TokenRecord[]>;
 }

@@ -8,6 +8,7 @@ import { registerFlowRoutes } from './flow-routes.js';
 import type { PushService } from '../push/service.js';
 import type { SessionsService } from '../sessions/service.js';
 import type { FaultsService } from '../faults/service.js';
+import type { QuotaService } from '../quota/service.js';
 import { registerFaultRoutes } from './faults.js';
 import { documentAdminApi } from './openapi.js';
 import { registerJournalStream } from './journal-stream.js';
@@ -36,6 +37,7 @@ export interface AdminDeps {
   push: PushService;
   sessions: SessionsService;
   faults: FaultsService;
+  quota: QuotaService;
   /** The package version the OpenAPI document names. */
   version?: string;
 }
@@ -161,6 +163,10 @@ export function adminRoutes(deps: AdminDeps) {
         return { daily_quotas: updated.daily_quotas };
       },
     );
+    app.get<{ Params: Params }>('/apps/:appid/tokens', async (req) => ({ tokens: await admin.liveTokens(req.params.appid) }));
+    app.get<{ Params: Params }>('/apps/:appid/quota', async (req) => ({
+      quotas: await deps.quota.usage(await admin.getApp(req.params.appid)),
+    }));
     registerUserRoutes(app, admin.users);
     registerMessageRoutes(app, admin.messages);
     registerFlowRoutes(app, deps.push, deps.sessions);

@@ -77,6 +77,22 @@ export class AdminService {
     await this.store.resetLabel(label);
   }
 
+  /**
+   * The app's live tokens, masked: wxkf keeps only each token's SHA-256, so a token shows as the
+   * first 8 hex characters of its hash.
+   */
+  async liveTokens(appid: string) {
+    await this.getApp(appid);
+    const now = this.clock.now();
+    return (await this.store.listLiveTokens(appid, now)).map((t) => ({
+      token: `sha256:${t.token_hash.slice(0, 8)}…`,
+      family: t.family,
+      component_appid: t.component_appid,
+      issued_at: Math.floor(t.issued_at / 1000),
+      expires_at: Math.floor(t.expires_at / 1000),
+    }));
+  }
+
   newSecret(): string {
     return this.random.bytes(16).toString('hex');
   }

@@ -49,6 +49,18 @@ export class QuotaService {
     }
   }
 
+  /** Today's use of every interface wxkf serves, for the admin API and the console. */
+  async usage(app: AppRecord): Promise<{ cgi_path: string; daily_limit: number; used: number; remain: number }[]> {
+    const period = dayPeriod(this.clock.now());
+    const names = [...new Set(this.served.values())].sort();
+    return Promise.all(
+      names.map(async (name) => {
+        const v = quotaView(dailyLimit(app, name), await this.store.quotaUsed(app.appid, name, period));
+        return { cgi_path: name, ...v };
+      }),
+    );
+  }
+
   /** openapi/quota/get: 76021 for a path wxkf does not serve. */
   async view(app: AppRecord, cgiPath: unknown): Promise<QuotaView> {
     const name = typeof cgiPath === 'string' ? this.served.get(cgiPath) : undefined;

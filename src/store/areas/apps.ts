@@ -82,6 +82,7 @@ type AppsArea = Pick<
   | 'issueToken'
   | 'findCredential'
   | 'revokeToken'
+  | 'listLiveTokens'
   | 'getStableState'
   | 'writeStable'
 >;
@@ -157,6 +158,15 @@ export function appsArea(d: Driver): AppsArea {
       const r = await d.row(FIND_CREDENTIAL, hash);
       return r ? credentialFromRow(r) : undefined;
     },
+    listLiveTokens: async (appid, now) =>
+      (
+        await d.rows(
+          `SELECT ${TOKEN_COLUMNS.join(', ')} FROM access_tokens WHERE appid = ? AND superseded_at IS NULL AND revoked_at IS NULL
+            AND expires_at > ? ORDER BY issued_at DESC`,
+          appid,
+          now,
+        )
+      ).map((r) => tokenFromRow(r)),
     revokeToken: async (hash, now) =>
       (await d.changes('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', now, hash)) === 1,
     getStableState: async (appid) => {
