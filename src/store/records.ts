@@ -358,6 +358,8 @@ export interface OutboxFilter {
   errcode?: number;
   path?: string;
   since_id?: number;
+  /** Only entries at or after this time (ms): the 7 days kept. */
+  from: number;
   limit: number;
 }
 
@@ -382,6 +384,8 @@ export interface DeliveryFilter {
   status?: string;
   kind?: string;
   since_id?: number;
+  /** Only deliveries made at or after this time (ms): the 7 days kept. */
+  from: number;
   limit: number;
 }
 

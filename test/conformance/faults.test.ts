@@ -26,7 +26,7 @@ describe('faults', () => {
     expect(made.status, made.text).toBe(201);
     expect(made.json).toEqual({
       id: expect.any(Number),
-      path: '/cgi-bin/customservice/getkflist',
+      path: '/customservice/getkflist',
       appid: null,
       errcode: -1,
       errmsg: 'system error',
@@ -112,6 +112,16 @@ describe('faults', () => {
     await fault({ path: '/cgi-bin/customservice/getkflist', errcode: 40001, count: 1 });
     const data = await new Promise((resolve, reject) => api.getCustomServiceList((err, d) => (err ? reject(err) : resolve(d))));
     expect(data).toEqual({ kf_list: [] });
+  });
+
+  it('both typing paths are one interface: a fault given one path fires on the other', async () => {
+    await fault({ path: '/cgi-bin/message/custom/typing', errcode: -1 });
+    const mp = await ctx.admin.token(APPS.miniProgram.appid);
+    const a = await call(ctx.t.baseUrl, '/cgi-bin/message/custom/business/typing', {
+      query: { access_token: mp },
+      body: { touser: 'x', command: 'Typing' },
+    });
+    expect(a.json.errcode).toBe(-1);
   });
 
   it('bad faults are 400 naming the field; an unknown app is 404', async () => {

@@ -282,5 +282,9 @@ describe('the outbox (admin)', () => {
     expect((await ctx.admin.request('GET', `/apps/${svc}/outbox?wait=31`)).status).toBe(400);
     expect((await ctx.admin.request('DELETE', `/apps/${svc}/outbox`)).status).toBe(204);
     expect(await flow.outbox(svc)).toEqual([]);
+    // Entries are kept 7 days by the deployment clock.
+    await flow.send(token, text(U, 'old'));
+    await ctx.admin.advance(7 * 86400 + 1);
+    expect(await flow.outbox(svc)).toEqual([]);
   });
 });

@@ -158,6 +158,22 @@ describe('pushes in plain mode', () => {
     server = await new WebhookServer().start();
   });
 
+  it('a pending delivery shows its attempts so far', async () => {
+    await hook({ verify: false, timeout_ms: 400, attempts: 2 });
+    server.reply = () => undefined;
+    const a = await ctx.admin.request('POST', `/apps/${svc}/users/${U}/say`, { type: 'text', content: 'hi', wait: false });
+    const id = a.json.delivery_id as number;
+    let d = (await ctx.admin.request('GET', `/apps/${svc}/deliveries/${id}`)).json;
+    for (let i = 0; i < 50 && (d.attempts as unknown[]).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      d = (await ctx.admin.request('GET', `/apps/${svc}/deliveries/${id}`)).json;
+    }
+    expect(d).toMatchObject({ status: 'pending', attempts: [{ outcome: 'timeout' }] });
+    expect((d.request as { url: string }).url).toContain('openid=');
+    const settled = await ctx.admin.request('GET', `/apps/${svc}/deliveries?wait=5&min=1`);
+    expect((settled.json.deliveries as { status: string }[])[0]?.status).toBe('failed');
+  });
+
   it('a JSON reply is invalid (not_xml), and a transfer reply puts the user in the wait queue', async () => {
     await hook({ verify: false });
     server.reply = (_r, res) => void res.end('{"ok":true}');
@@ -250,12 +266,13 @@ describe('the seed file sets up a customer-service test', () => {
         },
       ],
     };
+    doc.apps[0]!.users.push({ nickname: 'no openid' } as never);
     await ctx.admin.seed(doc);
     await ctx.admin.seed(doc);
     expect(server.received).toEqual([]);
     const app = (await ctx.admin.request('GET', '/apps/wx00000000000005ee')).json;
     expect(app).toMatchObject({ window_profile: 'legacy', window_counting: 'reset' });
-    expect((await ctx.admin.request('GET', '/apps/wx00000000000005ee/users')).json.users).toHaveLength(1);
+    expect((await ctx.admin.request('GET', '/apps/wx00000000000005ee/users')).json.users).toHaveLength(2);
     expect((await ctx.admin.request('GET', '/apps/wx00000000000005ee/webhook')).json).toMatchObject({
       mode: 'safe',
       attempts: 1,

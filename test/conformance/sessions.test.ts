@@ -144,7 +144,10 @@ describe('waiting cases, forwarding and chat records', () => {
       ['kf_create_session', 'admin:accept'],
       ['kf_switch_session', 'admin:switch'],
     ]);
+    // A worker's close needs a session and nothing else: not even new customer service on.
+    await ctx.admin.patchApp(svc, { kf_enabled: false });
     expect((await ctx.admin.request('POST', `/apps/${svc}/sessions/${U}/close`)).status).toBe(204);
+    await ctx.admin.patchApp(svc, { kf_enabled: true });
     const again = await ctx.admin.request('POST', `/apps/${svc}/sessions/${U}/close`);
     expect(again.json).toMatchObject({ errcode: 65413 });
     expect(again.status).toBe(409);

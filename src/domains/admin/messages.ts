@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../platform/clock.js';
 import { pollUntil } from '../../platform/poll.js';
+import { JOURNAL_RETENTION_MS } from '../../pipeline/journal.js';
 import type { OutboxEntry, OutboxFilter, Store } from '../../store/store.js';
 import { isTyping } from '../messages/rules.js';
 import { chargeableGrant, liveGrants } from '../messages/window.js';
@@ -64,6 +65,8 @@ export class MessagesAdmin {
       errcode: num(q.errcode),
       path: q.path,
       since_id: num(q.since_id),
+      // Entries are kept 7 days by the deployment clock, as the journal.
+      from: this.clock.now() - JOURNAL_RETENTION_MS,
       limit: num(q.limit) ?? 1000,
     };
     const entries = await pollUntil(

@@ -62,6 +62,9 @@ export class AdminService {
     }
     for (const u of input.users ?? []) {
       if (u.openid !== undefined && (await this.store.getUser(app.appid, u.openid))) continue;
+      // A user without an openid is known by its nickname: applying the seed again adds none.
+      if (u.openid === undefined && (await this.store.listUsers(app.appid)).some((x) => x.nickname === (u.nickname ?? '')))
+        continue;
       await this.users.create(app.appid, u);
     }
   }

@@ -32,6 +32,11 @@ export class UsersAdmin {
     private readonly random: Random,
   ) {}
 
+  /** 404 for an unknown app (before its body is looked at). */
+  requireApp(appid: string): Promise<void> {
+    return this.app(appid);
+  }
+
   private async app(appid: string): Promise<void> {
     if (!(await this.store.getApp(appid))) throw new AdminError(404, `appid: no app ${appid}`);
   }
@@ -98,6 +103,7 @@ type Params = { appid: string; openid: string };
 export function registerUserRoutes(app: FastifyInstance, users: UsersAdmin): void {
   // The body is optional (every field has a default), so it is checked here rather than by a route schema.
   app.post<{ Params: { appid: string }; Body: unknown }>('/apps/:appid/users', async (req, reply) => {
+    await users.requireApp(req.params.appid);
     const input = check<UserInput>(USER_INPUT, req.body ?? {});
     if (!input.ok) throw new AdminError(400, input.errors.join('; '));
     reply.code(201);

@@ -18,8 +18,7 @@ export interface FaultInput {
  * `count` and `ratio` exclude each other. Answers the fault to store, or the field at fault.
  */
 export function checkFault(input: FaultInput, served: ReadonlyMap<string, string>, now: number): NewFault | string {
-  const iface = served.get(input.path);
-  if (iface === undefined) return `path: wxkf serves no interface at ${input.path}`;
+  if (!served.has(input.path)) return `path: wxkf serves no interface at ${input.path}`;
   if (input.errcode === undefined && input.delay_ms === undefined) return 'errcode: give an errcode, a delay_ms, or both';
   if (input.count !== undefined && input.ratio !== undefined) return 'ratio: give count or ratio, not both';
   let errmsg = input.errmsg ?? null;
@@ -29,7 +28,8 @@ export function checkFault(input: FaultInput, served: ReadonlyMap<string, string
     errmsg = ERR[name].errmsg;
   }
   return {
-    path: iface,
+    // Kept as given (the fault shows what the operator wrote); matched by its interface.
+    path: input.path,
     appid: input.appid ?? null,
     errcode: input.errcode ?? null,
     errmsg: input.errcode === undefined ? null : errmsg,
@@ -50,10 +50,11 @@ export function candidates(
   iface: string,
   appid: string | null,
   roll: () => number,
+  interfaceOf: (path: string) => string | undefined,
 ): FaultRecord[] {
   return faults.filter(
     (f) =>
-      f.path === iface &&
+      interfaceOf(f.path) === iface &&
       f.appid === appid &&
       (f.remaining === null || f.remaining > 0) &&
       (f.ratio === null || roll() < f.ratio),

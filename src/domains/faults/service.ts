@@ -47,12 +47,13 @@ export class FaultsService {
 
   /** The fault that answers or delays this call, if one fires. */
   fire(iface: string, appid: string | null): Promise<FiredFault | undefined> | undefined {
-    if (this.cached.length === 0 || !this.cached.some((f) => f.path === iface && f.appid === appid)) return undefined;
+    if (this.cached.length === 0 || !this.cached.some((f) => this.served.get(f.path) === iface && f.appid === appid))
+      return undefined;
     return this.fireOne(iface, appid);
   }
 
   private async fireOne(iface: string, appid: string | null): Promise<FiredFault | undefined> {
-    for (const f of candidates(this.cached, iface, appid, this.roll)) {
+    for (const f of candidates(this.cached, iface, appid, this.roll, (path) => this.served.get(path))) {
       const fired = await this.store.fireFault(f.id);
       if (!fired) continue;
       this.onFired(fired);

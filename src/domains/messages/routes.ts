@@ -12,10 +12,10 @@ export type MessagesDeps = PipelineDeps & { messages: MessagesService };
  * custom/send and typing: an access token; Mini Programs, MiniGames and certified Official
  * Accounts (check 6, as the kf family); errors carry the rid and no hint (messages.md).
  */
-function messageEndpoint(path: string, sets: readonly number[], handle: (c: WechatCall) => Promise<unknown>): WechatEndpoint {
+function messageEndpoint(paths: string[], sets: readonly number[], handle: (c: WechatCall) => Promise<unknown>): WechatEndpoint {
   return {
-    name: path,
-    paths: [path],
+    name: paths[0] as string,
+    paths,
     methods: ['POST'],
     hint: false,
     caller: 'access_token',
@@ -31,14 +31,16 @@ export function messagesRoutes(deps: MessagesDeps) {
   const { messages } = deps;
   const app = (c: WechatCall) => c.app as AppRecord;
   const endpoints = [
-    messageEndpoint(SEND_PATH, MESSAGE_PERMISSION_SETS.send, async (c) => (await messages.send(app(c), c.body, c.rid), OK_BODY)),
-    ...[TYPING_PATH, BUSINESS_TYPING_PATH].map((path) =>
-      messageEndpoint(
-        path,
-        MESSAGE_PERMISSION_SETS.typing,
-        async (c) => (await messages.typing(app(c), path, c.body, c.rid), OK_BODY),
-      ),
+    messageEndpoint(
+      [SEND_PATH],
+      MESSAGE_PERMISSION_SETS.send,
+      async (c) => (await messages.send(app(c), c.body, c.rid), OK_BODY),
     ),
+    // One interface on two paths (Official Accounts, and Mini Programs / MiniGames): one quota, one fault.
+    messageEndpoint([TYPING_PATH, BUSINESS_TYPING_PATH], MESSAGE_PERMISSION_SETS.typing, async (c) => {
+      await messages.typing(app(c), c.req.routeOptions.url ?? TYPING_PATH, c.body, c.rid);
+      return OK_BODY;
+    }),
   ];
   return async function routes(instance: FastifyInstance): Promise<void> {
     for (const ep of endpoints) registerWechatEndpoint(instance, deps, ep);

@@ -173,12 +173,15 @@ export class Deliverer {
     body: string | undefined,
     signal: AbortSignal,
     ok: (a: Attempt) => boolean = (a) => a.outcome === 'ok',
+    onAttempt: (attempts: Attempt[]) => Promise<unknown> = async () => undefined,
   ): Promise<{ attempts: Attempt[]; success: Attempt | undefined }> {
     const attempts: Attempt[] = [];
     for (let i = 0; i < config.attempts && !signal.aborted; i++) {
       const a = await this.attempt(method, url, body, config.timeout_ms, signal);
       attempts.push(a);
       if (ok(a)) return { attempts, success: a };
+      // A pending delivery shows its attempts so far (push.md, the delivery log).
+      if (i + 1 < config.attempts) await onAttempt(attempts);
     }
     return { attempts, success: undefined };
   }
@@ -241,9 +244,13 @@ export class Deliverer {
     }
     d = (await this.store.getDelivery(appid, id)) ?? d;
     const { request, plaintext } = this.pushRequest(app, d, cfg);
-    const { attempts, success } = await this.send(cfg, 'POST', request.url, request.body, signal);
+    const pending = { ...d.doc, request: { ...request, plaintext } };
+    await this.store.updateDelivery(id, 'pending', { ...pending, attempts: [] });
+    const { attempts, success } = await this.send(cfg, 'POST', request.url, request.body, signal, undefined, (sofar) =>
+      signal.aborted ? Promise.resolve() : this.store.updateDelivery(id, 'pending', { ...pending, attempts: sofar }),
+    );
     if (signal.aborted) return;
-    const doc: Record<string, unknown> = { ...d.doc, request: { ...request, plaintext }, attempts };
+    const doc: Record<string, unknown> = { ...pending, attempts };
     const forUser = d.kind === 'message' || (d.doc.trigger === 'say' && d.kind === 'event');
     if (!success) {
       await this.settle(id, 'failed', { ...doc, user_notice: forUser ? USER_NOTICE : null });

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { pollUntil } from '../../platform/poll.js';
+import { JOURNAL_RETENTION_MS } from '../../pipeline/journal.js';
 import type { Random } from '../../platform/random.js';
 import type { DeliveryFilter, DeliveryRecord, Store } from '../../store/store.js';
 import { AdminError } from '../admin/errors.js';
@@ -55,10 +56,10 @@ export class PushService {
   /** `say`: the action takes effect now; the push is delivered; the answer is the settled delivery. */
   async say(appid: string, openid: string, body: unknown): Promise<{ status: number; body: unknown }> {
     const app = await this.app(appid);
+    if (!(await this.store.getUser(appid, openid))) throw new AdminError(404, `openid: ${appid} has no user ${openid}`);
     const parsed = parseSay(body);
     if (!parsed.ok) throw new AdminError(400, parsed.why);
     const action = parsed.value;
-    if (!(await this.store.getUser(appid, openid))) throw new AdminError(404, `openid: ${appid} has no user ${openid}`);
     await this.menuContent(appid, openid, action);
     const elements = actionElements(action, {
       mediaId: `wxkf_${this.chars(ALNUM, 40)}`,
@@ -149,6 +150,7 @@ export class PushService {
       status: q.status,
       kind: q.kind,
       since_id: num(q.since_id),
+      from: this.clock.now() - JOURNAL_RETENTION_MS,
       limit: num(q.limit) ?? 1000,
     };
     const found = await pollUntil(

@@ -42,8 +42,8 @@ export function parseXmlDocument(text: string): ParsedXml | undefined {
   const roots = Object.keys(doc).filter((k) => k !== '?xml');
   if (roots.length !== 1 || roots[0] !== 'xml') return undefined;
   const root = doc.xml;
-  if (root === '' || root === undefined) return {};
-  return typeof root === 'object' && root !== null ? (root as ParsedXml) : undefined;
+  // A root with text only (or nothing) is well-formed: it has no elements.
+  return typeof root === 'object' && root !== null ? (root as ParsedXml) : {};
 }
 
 /** The text of an element at `path` (`Image/MediaId`), or undefined. */

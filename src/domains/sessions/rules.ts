@@ -105,6 +105,21 @@ export function decideClose(c: SessionCall, s: FlowState): FlowDecision<SessionR
   );
 }
 
+/** A worker closes the session (admin): it needs a session, nothing else (sessions.md). */
+export function decideAdminClose(c: SessionCall, s: FlowState): FlowDecision<SessionResult> {
+  const user = s.user;
+  if (!user?.session) return result(fail('KF_NO_SESSION', `${String(c.openid)} has no session`));
+  const account = s.accounts.get(user.session.kf)?.kf_account ?? user.session.kf;
+  return result(
+    null,
+    {
+      user: { session: null },
+      delivery: sessionEvent(user.openid, c.now, c.hasWebhook, c.trigger, 'kf_close_session', { KfAccount: account }),
+    },
+    true,
+  );
+}
+
 /** What an admin switch refuses: an errcode, or the same account (409 without one). */
 export type SwitchResult = { refusal: Refusal | 'same_account' | 'no_user' | null };
 
@@ -154,7 +169,8 @@ export function decideTransfer(c: TransferCall, s: FlowState): FlowDecision<{ no
     return { result: { notes: [] }, effects: { user: { session: { ...user.session, forward_until: c.now + FORWARD_MS } } } };
   const k = c.prefix === undefined ? undefined : s.accounts.get(c.prefix);
   const usable = k !== undefined && k.kf_wx !== null;
-  const notes = c.transInfo !== undefined && !usable ? ['transinfo_kf_unusable'] : [];
+  // The note is the "none" row's: a waiting user keeps its place, whatever TransInfo named.
+  const notes = c.transInfo !== undefined && !usable && !user.waiting ? ['transinfo_kf_unusable'] : [];
   if (usable && k.online_status === 1) {
     return {
       result: { notes },

@@ -5,7 +5,15 @@ import { ERR, type ErrName } from '../../wire/errcodes.js';
 import { AdminError } from '../admin/errors.js';
 import type { PushService } from '../push/service.js';
 import type { Trigger } from '../push/rules.js';
-import { decideClose, decideCreate, decideSwitch, prefixOf, type SessionCall, type SessionResult } from './rules.js';
+import {
+  decideAdminClose,
+  decideClose,
+  decideCreate,
+  decideSwitch,
+  prefixOf,
+  type SessionCall,
+  type SessionResult,
+} from './rules.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 /** A millisecond value (or anything from 10^10 on) is refused, as WeChat does (65416). */
@@ -156,13 +164,7 @@ export class SessionsService {
 
   async adminClose(appid: string, openid: string): Promise<void> {
     const app = await this.adminApp(appid, openid);
-    const state = await this.store.getUserFlow(appid, openid, this.clock.now());
-    const session = state?.user?.session;
-    if (!session) throw new AdminError(409, `${openid} has no session`, errcodeOf('KF_NO_SESSION'));
-    const account = await this.store.getKfAccount(appid, session.kf);
-    SessionsService.conflict(
-      await this.change(app, { kf_account: account?.kf_account ?? '', openid }, 'admin:close', decideClose),
-    );
+    SessionsService.conflict(await this.change(app, { openid }, 'admin:close', decideAdminClose));
   }
 
   private async sessionView(appid: string, openid: string) {

@@ -28,7 +28,10 @@ function outboxFromRow(r: Row): OutboxEntry {
 export function outboxArea(d: Driver): OutboxArea {
   return {
     listOutbox: async (appid, f) => {
-      const { where, params } = filterWhere({ appid, openid: f.openid, errcode: f.errcode, path: f.path }, f.since_id);
+      const { where, params } = filterWhere({ appid, openid: f.openid, errcode: f.errcode, path: f.path }, f.since_id, [
+        'time',
+        f.from,
+      ]);
       const found = await d.rows(`SELECT * FROM outbox WHERE ${where} ORDER BY id LIMIT ?`, ...params, f.limit);
       return found.map(outboxFromRow);
     },

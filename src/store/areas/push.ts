@@ -51,7 +51,10 @@ export function pushArea(d: Driver): PushArea {
       return r ? deliveryFromRow(r) : undefined;
     },
     listDeliveries: async (appid, f) => {
-      const { where, params } = filterWhere({ appid, openid: f.openid, status: f.status, kind: f.kind }, f.since_id);
+      const { where, params } = filterWhere({ appid, openid: f.openid, status: f.status, kind: f.kind }, f.since_id, [
+        'created_at',
+        f.from,
+      ]);
       return (await d.rows(`SELECT * FROM deliveries WHERE ${where} ORDER BY id LIMIT ?`, ...params, f.limit)).map(
         deliveryFromRow,
       );

@@ -103,6 +103,8 @@ describe('judging a reply (push.md rows 1–12)', () => {
         .problem,
     ).toBe('missing_field:ArticleCount');
     expect(judgeReply(reply('transfer_customer_service'), plain).status).toBe('transferred');
+    // Well-formed with text only in the root: no elements, so row 9 refuses it.
+    expect(judgeReply('<xml>abc</xml>', plain).problem).toBe('wrong_to_user');
     expect(judgeReply(encryptedReply(TOKEN, KEY, APPID, reply('text', '<Content>x</Content>')), ctx)).toMatchObject({
       status: 'replied',
       msg_type: 'text',
