@@ -54,4 +54,10 @@ export default tseslint.config(
   parts(['src/store/**/*.ts'], ROOT, DOMAINS, PIPELINE),
   parts(['src/pipeline/**/*.ts'], ROOT, DOMAINS),
   parts(['src/domains/**/*.ts'], ROOT),
+  // The console is a client of the admin API over HTTP: it imports nothing of the server.
+  parts(['console/**/*.ts', 'console/**/*.tsx'], {
+    regex: '(^|/)src/',
+    message: 'The console talks to the server over HTTP only.',
+  }),
+  { files: ['console/src/**/*.tsx', 'console/src/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -14,17 +14,12 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-send-'));
 const bare = await start(here('./bare.js'), []);
-const wxkf = await start(here('../src/cli.js'), [
-  'serve',
-  '--port',
-  '0',
-  '--db',
-  join(dir, 'send.db'),
-  '--admin-token',
-  ADMIN,
-  '--log-level',
-  'info',
-]);
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const wxkf = await start(
+  here('../src/cli.js'),
+  ['serve', '--port', '0', '--db', join(dir, 'send.db'), '--admin-token', ADMIN, '--log-level', 'info'],
+  nodeArgs,
+);
 try {
   // The legacy window (20 sends per user message) and many users, so that the run stays on the success path.
   const appid = 'wx00000000be005e4d';

@@ -139,6 +139,17 @@ describe('the web console', () => {
   });
 
   it('every other page renders, and the apps page works on a narrow window', async () => {
+    // Some traffic first, so the outbox, sessions and deliveries pages show rows.
+    const token = await admin.token(APPID);
+    await admin.request('POST', `/apps/${APPID}/users/o_console_user/say`, { type: 'text', content: 'hello' });
+    await call(t.baseUrl, '/cgi-bin/message/custom/send', {
+      query: { access_token: token },
+      body: { touser: 'o_console_user', msgtype: 'text', text: { content: 'Hi, how can we help?' } },
+    });
+    await call(t.baseUrl, '/cgi-bin/message/custom/send', {
+      query: { access_token: token },
+      body: { touser: 'nobody', msgtype: 'text' },
+    });
     for (const tab of ['overview', 'outbox', 'sessions', 'deliveries']) {
       await page.goto(`${t.baseUrl}/console/#/apps/${APPID}/${tab}`);
       await page.locator('.card').first().waitFor();

@@ -19,6 +19,7 @@ describe('parts and their imports', () => {
     ['src/pipeline/x.ts', "import { QuotaService } from '../domains/quota/service.js';"],
     ['src/domains/kf/x.ts', "import { buildApp } from '../../app.js';"],
     ['src/platform/x.ts', "import { sqlStore } from '../store/sql-store.js';"],
+    ['console/src/x.tsx', "import { ERR } from '../../src/wire/errcodes.js';"],
   ])('%s may not: %s', async (file, code) => {
     expect(await refused(file, `${code}\nexport {};\n`)).toBe(true);
   });
@@ -28,6 +29,7 @@ describe('parts and their imports', () => {
     ['src/pipeline/x.ts', "import type { Store } from '../store/store.js';"],
     ['src/store/x.ts', "import { chinaDay } from '../platform/china-time.js';"],
     ['src/app.ts', "import { KfService } from './domains/kf/service.js';"],
+    ['console/src/x.tsx', "import { render } from 'preact';"],
   ])('%s may: %s', async (file, code) => {
     expect(await refused(file, `${code}\nexport {};\n`)).toBe(false);
   });
