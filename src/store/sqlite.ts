@@ -61,6 +61,9 @@ function migrate(db: Database.Database): void {
   }).immediate();
 }
 
+/** The tables a credential is read from (rows.ts, CREDENTIAL_SELECT): a write to one may change it. */
+const CREDENTIAL_TABLES = /\b(apps|access_tokens|component_authorizations)\b/;
+
 interface Pending {
   program: ProgramOf<unknown[], unknown>;
   args: unknown[];
@@ -87,6 +90,15 @@ class SqliteDriver implements Driver {
   readonly kind = 'sqlite' as const;
   readonly batchesLookups = false;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Statement texts that write a table a credential is read from (decided once per text). */
+  private readonly touchesCredentials = new Map<string, boolean>();
+  /** Bumped by every such write on this connection; PRAGMA data_version tells other connections' commits. */
+  private credentialWrites = 0;
+  private dataVersion: Database.Statement | undefined;
+  readonly credentialStamp = (): string => {
+    this.dataVersion ??= this.db.prepare('PRAGMA data_version').pluck();
+    return `${this.credentialWrites}:${String(this.dataVersion.get())}`;
+  };
   private pending: Pending[] = [];
   /** Runs a function in a transaction, or in a savepoint when one is open (made once: wrapping costs). */
   private readonly inTransaction: Database.Transaction<(run: () => unknown) => unknown>;
@@ -101,7 +113,9 @@ class SqliteDriver implements Driver {
     if (!s) {
       s = this.db.prepare(sql.replace(/\s+FOR UPDATE\b/g, ''));
       this.statements.set(sql, s);
+      this.touchesCredentials.set(sql, !s.reader || /\bRETURNING\b/i.test(sql) ? CREDENTIAL_TABLES.test(sql) : false);
     }
+    if (this.touchesCredentials.get(sql)) this.credentialWrites++;
     return s;
   }
 

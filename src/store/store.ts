@@ -187,6 +187,8 @@ export interface Store {
     prefixes: readonly string[],
     now: number,
     decide: (state: FlowState) => FlowDecision<T>,
+    /** Check 8 of the call (custom/send, typing): counted first, in the same transaction; past the limit nothing runs. */
+    count?: CallCount,
   ): Promise<FlowOutcome<T>>;
   /** The same state, read without a lock (admin views); undefined when there is no such user. */
   getUserFlow(appid: string, openid: string, now: number): Promise<FlowState | undefined>;

@@ -152,6 +152,26 @@ describe('POST /cgi-bin/message/custom/send', () => {
     expect(await flow.outbox(svc)).toEqual([]);
   });
 
+  it('check 8: past the daily quota a send is 45009, counted once, and not in the outbox', async () => {
+    await flow.say(svc, U, { type: 'text', content: 'hi' });
+    await ctx.admin.request('PUT', `/apps/${svc}/quotas`, { cgi_path: '/cgi-bin/message/custom/send', daily_limit: 2 });
+    expectOk(await flow.send(token, text(U)));
+    expectWxError(await flow.send(token, text('nobody')), 40003, 'invalid openid', rid);
+    expectWxError(await flow.send(token, text(U)), 45009, 'reach max api daily quota limit', rid);
+    expectWxError(await flow.send(token, { touser: U }), 45009, 'reach max api daily quota limit', rid);
+    expect((await flow.outbox(svc)).map((e) => e.errcode)).toEqual([0, 40003]);
+    const q = await flow.wechat('/cgi-bin/openapi/quota/get', token, { cgi_path: '/cgi-bin/message/custom/send' });
+    expect(q.json.quota).toEqual({ daily_limit: 2, used: 2, remain: 0 });
+    // Both typing paths share one counter.
+    await ctx.admin.request('PUT', `/apps/${svc}/quotas`, { cgi_path: '/cgi-bin/message/custom/typing', daily_limit: 0 });
+    expectWxError(
+      await flow.wechat('/cgi-bin/message/custom/typing', token, { touser: U, command: 'Typing' }),
+      45009,
+      'reach max api daily quota limit',
+      rid,
+    );
+  });
+
   it('who may call: an uncertified service account is 48001', async () => {
     const t = await ctx.admin.token(APPS.uncertifiedService.appid);
     expect((await flow.send(t, text(U))).json.errcode).toBe(48001);

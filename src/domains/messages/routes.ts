@@ -21,7 +21,8 @@ function messageEndpoint(paths: string[], sets: readonly number[], handle: (c: W
     caller: 'access_token',
     allows: mayManageKf,
     permissionSets: sets,
-    quota: 'daily',
+    // Counted in the call's own user transaction (one write per call).
+    quota: 'in_write',
     jsonBody: true,
     handle,
   };
@@ -34,11 +35,11 @@ export function messagesRoutes(deps: MessagesDeps) {
     messageEndpoint(
       [SEND_PATH],
       MESSAGE_PERMISSION_SETS.send,
-      async (c) => (await messages.send(app(c), c.body, c.rid), OK_BODY),
+      async (c) => (await messages.send(app(c), c.body, c.rid, c.count), OK_BODY),
     ),
     // One interface on two paths (Official Accounts, and Mini Programs / MiniGames): one quota, one fault.
     messageEndpoint([TYPING_PATH, BUSINESS_TYPING_PATH], MESSAGE_PERMISSION_SETS.typing, async (c) => {
-      await messages.typing(app(c), c.req.routeOptions.url ?? TYPING_PATH, c.body, c.rid);
+      await messages.typing(app(c), c.req.routeOptions.url ?? TYPING_PATH, c.body, c.rid, c.count);
       return OK_BODY;
     }),
   ];

@@ -25,6 +25,9 @@ const FIND_CREDENTIALS = `${CREDENTIAL_SELECT} WHERE t.token_hash IN (SELECT val
 const INSERT_TOKEN = `INSERT INTO access_tokens (${TOKEN_COLUMNS.join(', ')}) VALUES (${TOKEN_COLUMNS.map(() => '?').join(', ')})`;
 const STABLE_STATE = `SELECT a.stable_version, a.force_day, a.force_count, a.last_force_at, ${TOKEN_COLUMNS.map((c) => `t.${c}`).join(', ')}
   FROM apps a LEFT JOIN access_tokens t ON t.token_hash = a.stable_current WHERE a.appid = ?`;
+/** Credentials a node keeps (SQLite): past this many, the cache starts again. */
+const CREDENTIAL_CACHE_SIZE = 10_000;
+
 /** Every table but meta, children first. */
 const TABLES = [
   'component_auth_codes',
@@ -95,6 +98,10 @@ export function appsArea(d: Driver): AppsArea {
     return new Map(found.map((r) => [r.t_token_hash as string, credentialFromRow(r)]));
   });
 
+  // On SQLite a credential read stays valid while the driver's stamp stands: no write to apps,
+  // tokens or authorizations here, and no commit by another process (PRAGMA data_version).
+  const cached = new Map<string, { stamp: string; credential: Credential }>();
+
   return {
     getMeta: async (key) => (await d.row('SELECT value FROM meta WHERE key = ?', key))?.value as string | undefined,
     setMeta: async (key, value) => {
@@ -155,8 +162,18 @@ export function appsArea(d: Driver): AppsArea {
       }),
     findCredential: async (hash) => {
       if (d.batchesLookups) return credentials.get(hash);
+      const stamp = d.credentialStamp?.();
+      if (stamp !== undefined) {
+        const hit = cached.get(hash);
+        if (hit && hit.stamp === stamp) return hit.credential;
+      }
       const r = await d.row(FIND_CREDENTIAL, hash);
-      return r ? credentialFromRow(r) : undefined;
+      const credential = r ? credentialFromRow(r) : undefined;
+      if (stamp !== undefined && credential) {
+        if (cached.size >= CREDENTIAL_CACHE_SIZE) cached.clear();
+        cached.set(hash, { stamp, credential });
+      }
+      return credential;
     },
     listLiveTokens: async (appid, now) =>
       (

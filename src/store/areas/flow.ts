@@ -1,4 +1,5 @@
 import { bool, kfAccountFromRow } from '../rows.js';
+import { withCount } from './quota.js';
 import { changes, lock, row, rows, type Driver, type Program, type Row } from '../sql/program.js';
 import {
   ASSIGN_SEQ,
@@ -17,6 +18,9 @@ import {
 } from '../store.js';
 
 type FlowArea = Pick<Store, 'userFlow' | 'getUserFlow' | 'listSessions' | 'listWaitCases' | 'countWaitCases'>;
+
+/** What a user's transaction answers when the call's quota refused it (nothing was read or written). */
+const NOT_ADMITTED: FlowOutcome<never> = { result: undefined as never, outbox_id: null, delivery_id: null, msg_id: null };
 
 /** The first push MsgId is this plus 1 (17 digits, as real ones: past 2^53, so kept as a string). */
 const MSG_ID_BASE = 10_000_000_000_000_000n;
@@ -248,7 +252,9 @@ function* flow<T>(
 /** The customer-service state of simulated users: window, typing, session, waiting case. */
 export function flowArea(d: Driver): FlowArea {
   return {
-    userFlow: (appid, openid, prefixes, now, decide) => d.transaction(flow, appid, openid, prefixes, now, decide),
+    // With the call's count (check 8), the call is counted first in the same transaction.
+    userFlow: (appid, openid, prefixes, now, decide, count) =>
+      withCount(d, count, NOT_ADMITTED, flow, appid, openid, prefixes, now, decide),
     getUserFlow: async (appid, openid, now) => {
       const r = await d.row(USER, appid, openid);
       if (!r) return undefined;

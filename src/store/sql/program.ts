@@ -68,6 +68,13 @@ export interface Driver {
    * instead of many): true on PostgreSQL, false on SQLite, where a lookup costs microseconds.
    */
   readonly batchesLookups: boolean;
+  /**
+   * A stamp that changes whenever what a credential is read from (apps, tokens, authorizations)
+   * may have changed, by this connection or any other; reading it costs far less than the read
+   * itself. SQLite only (PRAGMA data_version and the writes of this connection); undefined on
+   * PostgreSQL, where another node's change could not be seen without a round trip.
+   */
+  readonly credentialStamp?: () => string;
   /** One statement, committed on its own: its first row. */
   row(sql: string, ...params: unknown[]): Promise<Row | undefined>;
   /** One statement, committed on its own: its rows. */
