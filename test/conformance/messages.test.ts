@@ -300,6 +300,9 @@ describe('the outbox (admin)', () => {
     await flow.send(token, text(U, 'late'));
     expect(((await waiting).json.entries as { body: unknown }[])[0]?.body).toEqual(text(U, 'late'));
     expect((await ctx.admin.request('GET', `/apps/${svc}/outbox?wait=31`)).status).toBe(400);
+    expect((await ctx.admin.request('GET', `/apps/${svc}/outbox?limit=0`)).status).toBe(400);
+    expect((await ctx.admin.request('GET', `/apps/${svc}/deliveries?limit=10001`)).status).toBe(400);
+    expect((await ctx.admin.request('GET', `/apps/${svc}/outbox?limit=1`)).json.entries).toHaveLength(1);
     expect((await ctx.admin.request('DELETE', `/apps/${svc}/outbox`)).status).toBe(204);
     expect(await flow.outbox(svc)).toEqual([]);
     // Entries are kept 7 days by the deployment clock.

@@ -60,6 +60,8 @@ export class MessagesAdmin {
     const wait = num(q.wait) ?? 0;
     const min = num(q.min) ?? 1;
     if (wait > 30) throw new AdminError(400, 'wait: at most 30 seconds');
+    const limit = num(q.limit) ?? 1000;
+    if (limit < 1 || limit > 10_000) throw new AdminError(400, 'limit: must be from 1 to 10000');
     const filter: OutboxFilter = {
       openid: q.openid,
       errcode: num(q.errcode),
@@ -67,7 +69,7 @@ export class MessagesAdmin {
       since_id: num(q.since_id),
       // Entries are kept 7 days by the deployment clock, as the journal.
       from: this.clock.now() - JOURNAL_RETENTION_MS,
-      limit: num(q.limit) ?? 1000,
+      limit,
     };
     const entries = await pollUntil(
       () => this.store.listOutbox(appid, filter),

@@ -144,6 +144,8 @@ export class PushService {
     const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
     const wait = num(q.wait) ?? 0;
     if (wait > 30) throw new AdminError(400, 'wait: at most 30 seconds');
+    const limit = num(q.limit) ?? 1000;
+    if (limit < 1 || limit > 10_000) throw new AdminError(400, 'limit: must be from 1 to 10000');
     const min = num(q.min) ?? 1;
     const filter: DeliveryFilter = {
       openid: q.openid,
@@ -151,7 +153,7 @@ export class PushService {
       kind: q.kind,
       since_id: num(q.since_id),
       from: this.clock.now() - JOURNAL_RETENTION_MS,
-      limit: num(q.limit) ?? 1000,
+      limit,
     };
     const found = await pollUntil(
       () => this.store.listDeliveries(appid, filter),
