@@ -158,6 +158,22 @@ describe('pushes in plain mode', () => {
     server = await new WebhookServer().start();
   });
 
+  it('a delivery survives neither the deletion of its app nor a reset: it stops and leaves nothing', async () => {
+    await hook({ verify: false, timeout_ms: 3000, attempts: 4 });
+    server.reply = () => undefined;
+    const a = await ctx.admin.request('POST', `/apps/${svc}/users/${U}/say`, { type: 'text', content: 'hi', wait: false });
+    expect(a.status).toBe(202);
+    for (let i = 0; i < 50 && server.received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await ctx.admin.request('DELETE', `/apps/${svc}`)).status).toBe(204);
+    await ctx.admin.seed(SEED);
+    await new Promise((r) => setTimeout(r, 100));
+    const seen = server.received.length;
+    expect((await ctx.admin.request('GET', `/apps/${svc}/deliveries`)).json.deliveries).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    // No further attempt was made for the deleted app's delivery.
+    expect(server.received.length).toBe(seen);
+  });
+
   it('a pending delivery shows its attempts so far', async () => {
     await hook({ verify: false, timeout_ms: 400, attempts: 2 });
     server.reply = () => undefined;
