@@ -4,10 +4,7 @@
  * `npm run bench:add -- --pg`: the same on PostgreSQL, with one node and with two nodes behind
  * round-robin. Not a test: the machines are noisy, so the figures are reported, never asserted.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { ADMIN, CONNECTIONS, DURATION_S, admin, load, start, type Result } from './lib.js';
+import { ADMIN, CONNECTIONS, DURATION_S, admin, load, pgDatabase, start, type Result } from './lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,31 +13,6 @@ import { fileURLToPath } from 'node:url';
 const APPS = Number(process.env.BENCH_APPS ?? 2000);
 const PG = process.argv.includes('--pg');
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-/** A fresh PostgreSQL database for this run (the tests' server, started the same way). */
-async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const script = fileURLToPath(new URL('../../scripts/start-postgres.sh', import.meta.url));
-  const base =
-    process.env.WXKF_TEST_DATABASE_URL ?? execFileSync('bash', [script], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
-  const { withDefaultUser } = await import('../src/store/postgres.js');
-  const baseUrl = withDefaultUser(base);
-  const name = `wxkf_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-'));
 const database = PG ? await pgDatabase() : undefined;

@@ -2,6 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ADMIN = 'bench-admin-token';
 
@@ -96,4 +100,29 @@ export async function load(
   const cpuPerReq = (cpuAfter - cpuBefore) / Math.max(1, r.requests.total);
   const rssPeak = Math.max(...pids.map((p) => rss(p).peak));
   return { name, reqs: r.requests.average, cpuPerReq, p99: r.latency.p99, rssPeak, errcodes };
+}
+
+/** A fresh PostgreSQL database for this run (the tests' server, started the same way). */
+export async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const script = fileURLToPath(new URL('../../scripts/start-postgres.sh', import.meta.url));
+  const base =
+    process.env.WXKF_TEST_DATABASE_URL ?? execFileSync('bash', [script], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  const { withDefaultUser } = await import('../src/store/postgres.js');
+  const baseUrl = withDefaultUser(base);
+  const name = `wxkf_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
 }

@@ -1,23 +1,26 @@
 /**
  * npm run bench:send: custom/send's success path (a text to a user whose window is open) against
- * a bare fastify route in the same run, 50 connections each, on SQLite. Prints req/s, the ratio to
+ * a bare fastify route in the same run, 50 connections each, on SQLite (`-- --pg`: PostgreSQL). Prints req/s, the ratio to
  * the bare route, server CPU per call, p99 and peak RSS. Figures, never assertions.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN, CONNECTIONS, DURATION_S, admin, load, start, type Result } from './lib.js';
+import { ADMIN, CONNECTIONS, DURATION_S, admin, load, pgDatabase, start, type Result } from './lib.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 5000);
+const PG = process.argv.includes('--pg');
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-send-'));
-const bare = await start(here('./bare.js'), []);
+const database = PG ? await pgDatabase() : undefined;
+const storeArgs = database ? ['--database-url', database.url] : ['--db', join(dir, 'send.db')];
+const bare = await start(here('./bare.js'), [], [], database ? { BARE_PG_URL: database.url } : {});
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const wxkf = await start(
   here('../src/cli.js'),
-  ['serve', '--port', '0', '--db', join(dir, 'send.db'), '--admin-token', ADMIN, '--log-level', 'info'],
+  ['serve', '--port', '0', ...storeArgs, '--admin-token', ADMIN, '--log-level', 'info'],
   nodeArgs,
 );
 try {
@@ -50,11 +53,16 @@ try {
     })),
   );
   results.push(
-    await load('bare route + one sqlite insert', bare.url, bare.proc.pid as number, () => ({ path: '/insert', body: constBody })),
+    await load(`bare route + one ${PG ? 'pg' : 'sqlite'} insert`, bare.url, bare.proc.pid as number, () => ({
+      path: '/insert',
+      body: constBody,
+    })),
   );
   results.push(await load('custom/send: success path (text, live window)', wxkf.url, wxkf.proc.pid as number, next));
   const base = results[0] as Result;
-  console.log(`\nSQLite, ${CONNECTIONS} connections, ${DURATION_S} s each, ${USERS} users, node ${process.version}\n`);
+  console.log(
+    `\n${PG ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections, ${DURATION_S} s each, ${USERS} users, node ${process.version}\n`,
+  );
   console.log('| run | req/s | ratio to bare | server CPU µs/req | p99 ms | peak RSS MB | errcodes |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
@@ -70,5 +78,6 @@ try {
   bare.proc.kill();
   wxkf.proc.kill();
   await new Promise((r) => setTimeout(r, 300));
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 }
