@@ -6,6 +6,7 @@ import { ERR } from '../wire/errcodes.js';
 import { WECHAT_CONTENT_TYPE, WxError, encodeBody, errorBody, makeHint, parseJsonObjectBody } from '../wire/envelope.js';
 import { journalBytes, maskQuery, type Journal } from './journal.js';
 import { isTooLarge } from './raw-body.js';
+import { InjectedAnswer, injectFault, type InjectedFault } from './injected-fault.js';
 
 /**
  * The WeChat-side pipeline: every endpoint is a descriptor, and one handler runs the common
@@ -73,25 +74,6 @@ export interface WechatEndpoint {
   /** Whether checks 9–10 apply (the body must be a JSON object), or a function of the method and query. */
   jsonBody: boolean | ((method: string, query: Record<string, string>) => boolean);
   handle(call: WechatCall): Promise<unknown>;
-}
-
-/** An injected fault that fired on a call (operator.md): answer `errcode` and/or wait first. */
-export interface InjectedFault {
-  id: number;
-  errcode: number | null;
-  errmsg: string | null;
-  delay_ms: number | null;
-}
-
-/** The answer of an injected fault: any errcode, with its text. */
-export class InjectedAnswer extends Error {
-  constructor(
-    readonly errcode: number,
-    readonly text: string,
-    readonly faultId: number,
-  ) {
-    super(text);
-  }
 }
 
 /** What the pipeline needs of the domains; the composition root provides it. */
@@ -186,17 +168,6 @@ function appKind(app: AppRecord): string {
   return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
-/** Applies the fault that fires on this call, if any: records it, waits its delay, answers its errcode. */
-async function injectFault(deps: PipelineDeps, req: FastifyRequest, iface: string, appid: string | null): Promise<void> {
-  const pending = deps.fault(iface, appid);
-  if (pending === undefined) return;
-  const f = await pending;
-  if (!f) return;
-  req.wx.faultId = f.id;
-  if (f.delay_ms !== null && f.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, f.delay_ms as number));
-  if (f.errcode !== null) throw new InjectedAnswer(f.errcode, f.errmsg ?? '', f.id);
-}
-
 /** The JSON object body (checks 9–10), or 47001 for one over 1 MiB (the connection is then closed). */
 function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   if (isTooLarge(req.body)) {
@@ -209,7 +180,7 @@ function readJsonBody(req: FastifyRequest, reply: FastifyReply): Record<string, 
 /** Checks 2–10 and the endpoint's own answer. */
 async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   // Check 1: a path-wide injected fault answers before anything else is looked at.
-  await injectFault(deps, req, ep.name, null);
+  await injectFault(deps.fault, req, ep.name, null);
   if (!ep.methods.includes(req.method as Method)) {
     throw new WxError(
       ep.methods.includes('POST') ? 'REQUIRE_POST' : 'REQUIRE_GET',
@@ -226,7 +197,7 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     app = credential.app;
     req.wx.appid = app.appid;
     // A fault scoped to the app applies once the caller's app is known (after check 5).
-    await injectFault(deps, req, ep.name, app.appid);
+    await injectFault(deps.fault, req, ep.name, app.appid);
     if (ep.allows && !ep.allows(app)) throw new WxError('API_UNAUTHORIZED', `${appKind(app)} may not call ${ep.name}`);
     if (ep.permissionSets && !deps.permits(credential, ep.permissionSets)) {
       throw new WxError(
@@ -241,7 +212,7 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
     if (typeof from.appid === 'string' && from.appid !== '') req.wx.appid = from.appid;
     app = await deps.checkAppSecret({ grant_type: from.grant_type, appid: from.appid, secret: from.secret }, req.ip);
     req.wx.appid = app.appid;
-    await injectFault(deps, req, ep.name, app.appid);
+    await injectFault(deps.fault, req, ep.name, app.appid);
   }
   let count: CallCount | undefined;
   if (app && ep.quota !== 'none') {

@@ -39,3 +39,10 @@ export class SeededRandom implements Random {
     return out;
   }
 }
+
+export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `n` characters of `alphabet`, each picked by one random byte (test values, not secrets). */
+export function randomText(random: Random, alphabet: string, n: number): string {
+  return [...random.bytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
+}

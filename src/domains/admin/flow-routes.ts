@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { DeliveriesQuery, PushService } from '../push/service.js';
 import type { SessionsService } from '../sessions/service.js';
 import { AdminError } from './errors.js';
-import { DELIVERIES_QUERY, WEBHOOK_INPUT, check } from './schemas.js';
+import { DELIVERIES_QUERY, WEBHOOK_INPUT } from './schemas.js';
+import { check } from './schema-check.js';
 
 type AppParams = { appid: string };
 type UserParams = { appid: string; openid: string };

@@ -5,7 +5,7 @@ import { JOURNAL_RETENTION_MS } from '../../pipeline/journal.js';
 import type { OutboxEntry, OutboxFilter, Store } from '../../store/store.js';
 import { isTyping } from '../messages/rules.js';
 import { chargeableGrant, liveGrants } from '../messages/window.js';
-import { AdminError } from './errors.js';
+import { AdminError, appOr404 } from './errors.js';
 import { OUTBOX_QUERY } from './schemas.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -26,15 +26,9 @@ export class MessagesAdmin {
     private readonly clock: Clock,
   ) {}
 
-  private async app(appid: string) {
-    const app = await this.store.getApp(appid);
-    if (!app) throw new AdminError(404, `appid: no app ${appid}`);
-    return app;
-  }
-
   /** "May I send now?": the live grants, what is left, typing and the last exchange. */
   async window(appid: string, openid: string) {
-    const app = await this.app(appid);
+    const app = await appOr404(this.store, appid);
     const now = this.clock.now();
     const state = await this.store.getUserFlow(appid, openid, now);
     if (!state?.user) throw new AdminError(404, `openid: ${appid} has no user ${openid}`);
@@ -55,7 +49,7 @@ export class MessagesAdmin {
 
   /** Entries matching the filter; with `wait`, up to that many real seconds for at least `min` of them. */
   async outbox(appid: string, q: OutboxQuery) {
-    await this.app(appid);
+    await appOr404(this.store, appid);
     const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
     const wait = num(q.wait) ?? 0;
     const min = num(q.min) ?? 1;
@@ -80,7 +74,7 @@ export class MessagesAdmin {
   }
 
   async clearOutbox(appid: string): Promise<void> {
-    await this.app(appid);
+    await appOr404(this.store, appid);
     await this.store.clearOutbox(appid);
   }
 }

@@ -27,8 +27,8 @@ import {
   TICKET,
   TOKEN_REQUEST,
   TOKEN_REVOKE,
-  check,
 } from './schemas.js';
+import { check } from './schema-check.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
 
 export interface AdminDeps {
@@ -227,25 +227,26 @@ export function adminRoutes(deps: AdminDeps) {
       '/component_platforms',
       { schema: { body: PLATFORM_INPUT } },
       async (req, reply) =>
-        reply.code(201).send(await admin.createPlatform(req.body.component_appid, req.body.component_appsecret)),
+        reply.code(201).send(await admin.platforms.createPlatform(req.body.component_appid, req.body.component_appsecret)),
     );
     app.post<{ Params: PlatformParams; Body: { component_verify_ticket: string } }>(
       '/component_platforms/:component_appid/ticket',
       { schema: { body: TICKET } },
       async (req, reply) => {
-        await admin.pushTicket(req.params.component_appid, req.body.component_verify_ticket);
+        await admin.platforms.pushTicket(req.params.component_appid, req.body.component_verify_ticket);
         return reply.code(204).send();
       },
     );
     app.post<{ Params: PlatformParams; Body: { authorizer_appid: string; funcscope_category_ids: number[] } }>(
       '/component_platforms/:component_appid/authorizations',
       { schema: { body: AUTHORIZATION } },
-      async (req) => admin.authorize(req.params.component_appid, req.body.authorizer_appid, req.body.funcscope_category_ids),
+      async (req) =>
+        admin.platforms.authorize(req.params.component_appid, req.body.authorizer_appid, req.body.funcscope_category_ids),
     );
     app.delete<{ Params: PlatformParams & { appid: string } }>(
       '/component_platforms/:component_appid/authorizations/:appid',
       async (req, reply) => {
-        await admin.revokeAuthorization(req.params.component_appid, req.params.appid);
+        await admin.platforms.revokeAuthorization(req.params.component_appid, req.params.appid);
         return reply.code(204).send();
       },
     );

@@ -8,10 +8,11 @@ import type { KfService } from '../kf/service.js';
 import type { ComponentService } from '../component/service.js';
 import type { AppFields, AppInput, SeedDocument } from './validate.js';
 import { DeploymentState } from './deployment.js';
-import { AdminError } from './errors.js';
+import { AdminError, appOr404 } from './errors.js';
 import { UsersAdmin } from './users.js';
 import { webhookConfig } from '../push/webhook.js';
 import { MessagesAdmin } from './messages.js';
+import { PlatformsAdmin } from './platforms.js';
 
 export { AdminError } from './errors.js';
 export { ADMIN_TOKEN_META_KEY, CLOCK_META_KEY, type ClockView } from './deployment.js';
@@ -35,6 +36,8 @@ export class AdminService {
   readonly messages: MessagesAdmin;
   /** The clock and the admin token: state of the whole deployment (admin/deployment.ts). */
   readonly deployment: DeploymentState;
+  /** Third-party platforms and their authorizations (admin/platforms.ts). */
+  readonly platforms: PlatformsAdmin;
 
   constructor(
     private readonly store: Store,
@@ -48,6 +51,13 @@ export class AdminService {
     this.users = new UsersAdmin(store, clock, random);
     this.messages = new MessagesAdmin(store, clock);
     this.deployment = new DeploymentState(store, clock);
+    this.platforms = new PlatformsAdmin(
+      store,
+      clock,
+      component,
+      () => this.newSecret(),
+      (appid) => this.getApp(appid),
+    );
   }
 
   /**
@@ -135,10 +145,8 @@ export class AdminService {
     return this.createApp({ appid, type: 'service', certified: true, alias: 'wxkf_demo', kf_enabled: true, kf_accounts: [] });
   }
 
-  async getApp(appid: string): Promise<AppRecord> {
-    const app = await this.store.getApp(appid);
-    if (!app) throw new AdminError(404, `appid: no app ${appid}`);
-    return app;
+  getApp(appid: string): Promise<AppRecord> {
+    return appOr404(this.store, appid);
   }
 
   async listApps(): Promise<AppRecord[]> {
@@ -211,50 +219,6 @@ export class AdminService {
     return this.accountRecord(appid, prefix);
   }
 
-  async createPlatform(componentAppid: string, secret: string | undefined) {
-    const record = {
-      component_appid: componentAppid,
-      component_appsecret: secret ?? this.newSecret(),
-      created_at: this.clock.now(),
-    };
-    if (!(await this.store.createComponentPlatform(record)))
-      throw new AdminError(409, `component_appid: ${componentAppid} exists`);
-    return { component_appid: record.component_appid, component_appsecret: record.component_appsecret };
-  }
-
-  /** Authorizes (or re-authorizes with new sets) an app for a platform; answers a single-use authorization code. */
-  async authorize(componentAppid: string, authorizerAppid: string, sets: number[]) {
-    if (!(await this.store.getComponentPlatform(componentAppid)))
-      throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
-    await this.getApp(authorizerAppid);
-    await this.store.putAuthorization({
-      component_appid: componentAppid,
-      authorizer_appid: authorizerAppid,
-      funcscope_category_ids: sets,
-      created_at: this.clock.now(),
-    });
-    const authorization_code = await this.component.newAuthCode(componentAppid, authorizerAppid);
-    return {
-      authorization_code,
-      component_appid: componentAppid,
-      authorizer_appid: authorizerAppid,
-      funcscope_category_ids: sets,
-    };
-  }
-
-  /** Pushes a component_verify_ticket: it becomes the platform's current one, for 12 hours. */
-  async pushTicket(componentAppid: string, ticket: string): Promise<void> {
-    if (!(await this.store.setComponentTicket(componentAppid, ticket, this.clock.now()))) {
-      throw new AdminError(404, `component_appid: no platform ${componentAppid}`);
-    }
-  }
-
-  async revokeAuthorization(componentAppid: string, authorizerAppid: string): Promise<void> {
-    if (!(await this.store.deleteAuthorization(componentAppid, authorizerAppid))) {
-      throw new AdminError(404, `authorizer_appid: ${authorizerAppid} has no authorization for ${componentAppid}`);
-    }
-  }
-
   async revokeToken(accessToken: string): Promise<void> {
     if (!(await this.credentials.revoke(accessToken))) throw new AdminError(404, 'access_token: no such live token');
   }
@@ -310,23 +274,7 @@ export class AdminService {
       result.kf_accounts_added += await this.addSeedAccounts(app, input);
       await this.addSeedUsers(app, input);
     }
-    for (const p of doc.component_platforms) {
-      const secret = p.component_appsecret ?? this.newSecret();
-      const now = this.clock.now();
-      const created = await this.store.createComponentPlatform({
-        component_appid: p.component_appid,
-        component_appsecret: secret,
-        created_at: now,
-      });
-      const entry: SeedResult['component_platforms'][number] = { component_appid: p.component_appid, created };
-      if (created && p.component_appsecret === undefined) entry.component_appsecret = secret;
-      result.component_platforms.push(entry);
-      const existing = await this.store.listAuthorizations(p.component_appid);
-      for (const a of p.authorizations) {
-        if (existing.some((e) => e.authorizer_appid === a.authorizer_appid)) continue;
-        await this.store.putAuthorization({ component_appid: p.component_appid, ...a, created_at: now });
-      }
-    }
+    for (const p of doc.component_platforms) result.component_platforms.push(await this.platforms.seed(p));
     return result;
   }
 }

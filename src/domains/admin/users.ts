@@ -3,8 +3,10 @@ import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { SimulatedUserRecord, Store } from '../../store/store.js';
 import { newOpenid } from '../users/rules.js';
-import { USER_INPUT, USER_PATCH, check } from './schemas.js';
+import { USER_INPUT, USER_PATCH } from './schemas.js';
+import { check } from './schema-check.js';
 import { AdminError } from './service.js';
+import { appOr404 } from './errors.js';
 
 /** What the admin API answers for a user: times in Unix seconds. */
 export function userView(u: SimulatedUserRecord) {
@@ -38,7 +40,7 @@ export class UsersAdmin {
   }
 
   private async app(appid: string): Promise<void> {
-    if (!(await this.store.getApp(appid))) throw new AdminError(404, `appid: no app ${appid}`);
+    await appOr404(this.store, appid);
   }
 
   /** A new user (openid generated when absent): pushes nothing and opens no window. */

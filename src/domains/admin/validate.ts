@@ -1,5 +1,6 @@
 import type { AppType, WindowCounting, WindowProfile } from '../../store/store.js';
-import { APP_INPUT, APP_PATCH, MAX_COUNT, SEED, check } from './schemas.js';
+import { APP_INPUT, APP_PATCH, MAX_COUNT, SEED } from './schemas.js';
+import { check } from './schema-check.js';
 
 export { APPID, MAX_COUNT } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { FaultRecord, Store } from '../../store/store.js';
-import { AdminError } from '../admin/errors.js';
+import { AdminError, appOr404 } from '../admin/errors.js';
 import { candidates, checkFault, type FaultInput } from './rules.js';
 
 /** A fault that fired on a call: what the pipeline answers and waits. */
@@ -63,8 +63,7 @@ export class FaultsService {
   }
 
   async create(input: FaultInput): Promise<FaultRecord> {
-    if (input.appid !== undefined && !(await this.store.getApp(input.appid)))
-      throw new AdminError(404, `appid: no app ${input.appid}`);
+    if (input.appid !== undefined) await appOr404(this.store, input.appid);
     const fault = checkFault(input, this.served, this.clock.now());
     if (typeof fault === 'string') throw new AdminError(400, fault);
     const made = await this.store.createFault(fault);

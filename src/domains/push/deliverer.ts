@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import type { Random } from '../../platform/random.js';
+import { ALPHANUMERIC, randomText, type Random } from '../../platform/random.js';
 import type { AppRecord, DeliveryRecord, Store } from '../../store/store.js';
 import { prefixOf, decideTransfer } from '../sessions/rules.js';
 import type { XmlElement } from './actions.js';
@@ -7,25 +7,14 @@ import { aesKeyOf, encryptMessage, wechatSignature } from './crypto.js';
 import { judgeReply, type Judgement } from './judge.js';
 import { textAt } from './xml.js';
 import { webhookConfig, withQuery, type WebhookConfig } from './webhook.js';
+import { sendAttempts, type Attempt } from './attempts.js';
 import { xmlDocument, xmlOf } from './xml.js';
 
 /** What WeChat shows a user when the app's server failed them (push.md). */
 export const USER_NOTICE = '该公众号暂时无法提供服务，请稍后再试';
-const MAX_BODY = 1024 * 1024;
-const KEPT_BODY = 64 * 1024;
 /** Deliveries running at once (HTTP requests in flight), and waiting, on this node. */
 const CONCURRENCY = 32;
 const MAX_QUEUED = 10_000;
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-interface Attempt {
-  started_at: number;
-  duration_ms: number;
-  outcome: 'ok' | 'timeout' | 'connection_error' | 'http_status' | 'too_large';
-  http_status: number | null;
-  response_body: string | null;
-}
 
 /**
  * Runs deliveries off the request path: one user's pushes one at a time in the order of their
@@ -121,71 +110,6 @@ export class Deliverer {
     return digits.slice(0, 9 + (this.random.bytes(1)[0]! % 2)).join('');
   }
 
-  private randomAlnum(n: number): string {
-    return [...this.random.bytes(n)].map((b) => ALNUM[b % 62]).join('');
-  }
-
-  /** One HTTP attempt, timed in real time. */
-  private async attempt(
-    method: 'GET' | 'POST',
-    url: string,
-    body: string | undefined,
-    timeoutMs: number,
-    signal: AbortSignal,
-  ): Promise<Attempt> {
-    const started = performance.now();
-    const startedAt = Math.round(performance.timeOrigin + started);
-    const done = (outcome: Attempt['outcome'], status: number | null, text: string | null): Attempt => ({
-      started_at: startedAt,
-      duration_ms: Math.round(performance.now() - started),
-      outcome,
-      http_status: status,
-      response_body: text === null ? null : text.slice(0, KEPT_BODY),
-    });
-    const timeout = AbortSignal.timeout(timeoutMs);
-    try {
-      const res = await fetch(url, {
-        method,
-        body,
-        redirect: 'manual',
-        headers: body === undefined ? {} : { 'content-type': 'text/xml' },
-        signal: AbortSignal.any([timeout, signal]),
-      });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body ?? []) {
-        size += (chunk as Uint8Array).length;
-        if (size > MAX_BODY) return done('too_large', res.status, null);
-        chunks.push(Buffer.from(chunk as Uint8Array));
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      return done(res.status === 200 ? 'ok' : 'http_status', res.status, text);
-    } catch {
-      return done(timeout.aborted ? 'timeout' : 'connection_error', null, null);
-    }
-  }
-
-  /** Tries up to `attempts` times; the last attempt's answer when one succeeded. */
-  private async send(
-    config: WebhookConfig,
-    method: 'GET' | 'POST',
-    url: string,
-    body: string | undefined,
-    signal: AbortSignal,
-    ok: (a: Attempt) => boolean = (a) => a.outcome === 'ok',
-    onAttempt: (attempts: Attempt[]) => Promise<unknown> = async () => undefined,
-  ): Promise<{ attempts: Attempt[]; success: Attempt | undefined }> {
-    const attempts: Attempt[] = [];
-    for (let i = 0; i < config.attempts && !signal.aborted; i++) {
-      const a = await this.attempt(method, url, body, config.timeout_ms, signal);
-      attempts.push(a);
-      if (ok(a)) return { attempts, success: a };
-      // A pending delivery shows its attempts so far (push.md, the delivery log).
-      if (i + 1 < config.attempts) await onAttempt(attempts);
-    }
-    return { attempts, success: undefined };
-  }
-
   /** The URL check (push.md, URL verification): GET with an echostr the server must echo. */
   async verify(
     config: WebhookConfig,
@@ -202,7 +126,14 @@ export class Deliverer {
     ]);
     const echoed = (a: Attempt) =>
       a.outcome === 'ok' && (a.response_body ?? '').replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '') === echostr;
-    const { attempts, success } = await this.send(config, 'GET', url, undefined, signal ?? new AbortController().signal, echoed);
+    const { attempts, success } = await sendAttempts(
+      config,
+      'GET',
+      url,
+      undefined,
+      signal ?? new AbortController().signal,
+      echoed,
+    );
     return {
       status: success ? 'verified' : 'verify_failed',
       doc: {
@@ -221,7 +152,7 @@ export class Deliverer {
   }
 
   private async run(appid: string, id: number, signal: AbortSignal): Promise<void> {
-    let d = await this.store.getDelivery(appid, id);
+    const d = await this.store.getDelivery(appid, id);
     if (!d || d.status !== 'pending') return;
     const [config, app] = await Promise.all([this.store.getWebhook(appid), this.store.getApp(appid)]);
     if (!config || !app) {
@@ -242,11 +173,10 @@ export class Deliverer {
         await new Promise((r) => setTimeout(r, 25));
       }
     }
-    d = (await this.store.getDelivery(appid, id)) ?? d;
     const { request, plaintext } = this.pushRequest(app, d, cfg);
     const pending = { ...d.doc, request: { ...request, plaintext } };
     await this.store.updateDelivery(id, 'pending', { ...pending, attempts: [] });
-    const { attempts, success } = await this.send(cfg, 'POST', request.url, request.body, signal, undefined, (sofar) =>
+    const { attempts, success } = await sendAttempts(cfg, 'POST', request.url, request.body, signal, undefined, (sofar) =>
       signal.aborted ? Promise.resolve() : this.store.updateDelivery(id, 'pending', { ...pending, attempts: sofar }),
     );
     if (signal.aborted) return;
@@ -299,7 +229,12 @@ export class Deliverer {
       ['openid', d.openid ?? ''],
     ];
     if (cfg.mode === 'plain') return { request: { url: withQuery(cfg.url, query), body: plaintext }, plaintext };
-    const encrypted = encryptMessage(aesKeyOf(cfg.encoding_aes_key as string), app.appid, plaintext, this.randomAlnum(16));
+    const encrypted = encryptMessage(
+      aesKeyOf(cfg.encoding_aes_key as string),
+      app.appid,
+      plaintext,
+      randomText(this.random, ALPHANUMERIC, 16),
+    );
     query.push(['encrypt_type', 'aes'], ['msg_signature', wechatSignature(cfg.token, timestamp, nonce, encrypted)]);
     const body =
       cfg.mode === 'safe'
@@ -340,12 +275,12 @@ export class Deliverer {
     const now = this.clock.now();
     const transInfo = judged.elements ? textAt(judged.elements, 'TransInfo/KfAccount') : undefined;
     const prefix = prefixOf(app, transInfo);
-    const hasWebhook = (await this.store.getWebhook(app.appid)) !== undefined;
+    // The app has a webhook (this delivery is running), so a session's event is pending; if the
+    // webhook goes before that event runs, its run settles it as no_webhook.
     const out = await this.store.userFlow(app.appid, d.openid, prefix ? [prefix] : [], now, (s) =>
-      decideTransfer({ now, messageTime: d.created_at, transInfo, prefix, hasWebhook }, s),
+      decideTransfer({ now, messageTime: d.created_at, transInfo, prefix, hasWebhook: true }, s),
     );
-    if (out.delivery_id !== null && hasWebhook)
-      setImmediate(() => void this.dispatch(app.appid, out.delivery_id as number, d.openid));
+    if (out.delivery_id !== null) setImmediate(() => void this.dispatch(app.appid, out.delivery_id as number, d.openid));
     return out.result.notes;
   }
 }

@@ -1,16 +1,15 @@
 import type { Clock } from '../../platform/clock.js';
 import { pollUntil } from '../../platform/poll.js';
 import { JOURNAL_RETENTION_MS } from '../../pipeline/journal.js';
-import type { Random } from '../../platform/random.js';
+import { ALPHANUMERIC, randomText, type Random } from '../../platform/random.js';
 import type { DeliveryFilter, DeliveryRecord, Store } from '../../store/store.js';
-import { AdminError } from '../admin/errors.js';
+import { AdminError, appOr404, userOr404 } from '../admin/errors.js';
 import { actionElements, parseSay, type SayAction } from './actions.js';
 import type { Deliverer } from './deliverer.js';
 import { decideSay } from './rules.js';
 import { webhookConfig, type WebhookConfig } from './webhook.js';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const TICKET = `${ALNUM}_-`;
+const TICKET = `${ALPHANUMERIC}_-`;
 
 /** A delivery as the admin API shows it. */
 export function deliveryView(d: DeliveryRecord) {
@@ -29,16 +28,6 @@ export class PushService {
     readonly deliverer: Deliverer,
   ) {}
 
-  private async app(appid: string) {
-    const app = await this.store.getApp(appid);
-    if (!app) throw new AdminError(404, `appid: no app ${appid}`);
-    return app;
-  }
-
-  private chars(alphabet: string, n: number): string {
-    return [...this.random.bytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
-  }
-
   /** A msgmenu click without content takes the item's text from the latest msgmenu sent to the user. */
   private async menuContent(appid: string, openid: string, action: SayAction): Promise<void> {
     if (action.type !== 'msgmenu_click' || action.fields.content !== undefined) return;
@@ -55,16 +44,16 @@ export class PushService {
 
   /** `say`: the action takes effect now; the push is delivered; the answer is the settled delivery. */
   async say(appid: string, openid: string, body: unknown): Promise<{ status: number; body: unknown }> {
-    const app = await this.app(appid);
-    if (!(await this.store.getUser(appid, openid))) throw new AdminError(404, `openid: ${appid} has no user ${openid}`);
+    const app = await appOr404(this.store, appid);
+    await userOr404(this.store, appid, openid);
     const parsed = parseSay(body);
     if (!parsed.ok) throw new AdminError(400, parsed.why);
     const action = parsed.value;
     await this.menuContent(appid, openid, action);
     const elements = actionElements(action, {
-      mediaId: `wxkf_${this.chars(ALNUM, 40)}`,
-      thumbMediaId: `wxkf_${this.chars(ALNUM, 40)}`,
-      ticket: this.chars(TICKET, 64),
+      mediaId: `wxkf_${randomText(this.random, ALPHANUMERIC, 40)}`,
+      thumbMediaId: `wxkf_${randomText(this.random, ALPHANUMERIC, 40)}`,
+      ticket: randomText(this.random, TICKET, 64),
     });
     const hasWebhook = (await this.store.getWebhook(appid)) !== undefined;
     const now = this.clock.now();
@@ -85,7 +74,7 @@ export class PushService {
   }
 
   async getWebhook(appid: string): Promise<WebhookConfig> {
-    await this.app(appid);
+    await appOr404(this.store, appid);
     const config = await this.store.getWebhook(appid);
     if (!config) throw new AdminError(404, `webhook: ${appid} has none`);
     return config as unknown as WebhookConfig;
@@ -93,7 +82,7 @@ export class PushService {
 
   /** Stores the config, after the URL check unless `verify` is false (422 with the check's delivery). */
   async putWebhook(appid: string, input: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-    const app = await this.app(appid);
+    const app = await appOr404(this.store, appid);
     if (!app.original_id) throw new AdminError(409, `original_id: ${appid} has none, and every push names it as ToUserName`);
     const config = webhookConfig(input);
     if (!config.ok) throw new AdminError(400, config.why);
@@ -109,7 +98,7 @@ export class PushService {
   }
 
   async deleteWebhook(appid: string): Promise<void> {
-    await this.app(appid);
+    await appOr404(this.store, appid);
     if (!(await this.store.deleteWebhook(appid))) throw new AdminError(404, `webhook: ${appid} has none`);
   }
 
@@ -132,7 +121,7 @@ export class PushService {
   }
 
   async delivery(appid: string, id: number) {
-    await this.app(appid);
+    await appOr404(this.store, appid);
     const d = await this.store.getDelivery(appid, id);
     if (!d) throw new AdminError(404, `id: ${appid} has no delivery ${id}`);
     return deliveryView(d);
@@ -140,7 +129,7 @@ export class PushService {
 
   /** Deliveries matching the filter; `wait` up to that many real seconds for `min` settled ones. */
   async deliveries(appid: string, q: DeliveriesQuery) {
-    await this.app(appid);
+    await appOr404(this.store, appid);
     const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
     const wait = num(q.wait) ?? 0;
     if (wait > 30) throw new AdminError(400, 'wait: at most 30 seconds');

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { AppRecord, FlowDecision, FlowState, Store } from '../../store/store.js';
 import { WxError } from '../../wire/envelope.js';
 import { ERR, type ErrName } from '../../wire/errcodes.js';
-import { AdminError } from '../admin/errors.js';
+import { AdminError, appOr404, userOr404 } from '../admin/errors.js';
 import type { PushService } from '../push/service.js';
 import type { Trigger } from '../push/rules.js';
 import {
@@ -137,9 +137,8 @@ export class SessionsService {
 
   // The worker's side (admin): a refusal is 409 with the errcode the API would give.
   private async adminApp(appid: string, openid: string): Promise<AppRecord> {
-    const app = await this.store.getApp(appid);
-    if (!app) throw new AdminError(404, `appid: no app ${appid}`);
-    if (!(await this.store.getUser(appid, openid))) throw new AdminError(404, `openid: ${appid} has no user ${openid}`);
+    const app = await appOr404(this.store, appid);
+    await userOr404(this.store, appid, openid);
     return app;
   }
 
@@ -174,7 +173,7 @@ export class SessionsService {
   }
 
   async list(appid: string) {
-    if (!(await this.store.getApp(appid))) throw new AdminError(404, `appid: no app ${appid}`);
+    await appOr404(this.store, appid);
     const [sessions, waiting] = await Promise.all([this.store.listSessions(appid), this.store.listWaitCases(appid, 1_000_000)]);
     const accounts = new Map(
       (await this.store.listKfAccounts(appid)).map((a) => [a.kf_account.split('@')[0]?.toLowerCase(), a.kf_account]),

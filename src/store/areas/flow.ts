@@ -31,6 +31,10 @@ const USER_COLUMNS = `appid, openid, nickname, subscribed, subscribe_time, creat
   last_exchange_at, session_kf, session_createtime, session_seq, forward_until, wait_joined_at, wait_seq,
   wait_latest_time, reserved_for`;
 const USER = `SELECT ${USER_COLUMNS} FROM app_users WHERE appid = ? AND openid = ?`;
+/** The same columns of `app_users u` (a read that joins it). */
+const USER_COLUMNS_OF_U = USER_COLUMNS.split(',')
+  .map((c) => `u.${c.trim()}`)
+  .join(', ');
 const NEXT = `INSERT INTO app_counters (appid, name, value) VALUES (?, ?, 1)
   ON CONFLICT (appid, name) DO UPDATE SET value = app_counters.value + 1 RETURNING value`;
 const GRANTS = 'SELECT kind, action_at, used_since_action FROM user_grants WHERE appid = ? AND openid = ?';
@@ -265,9 +269,7 @@ export function flowArea(d: Driver): FlowArea {
     listSessions: async (appid, prefix) =>
       (
         await d.rows(
-          `SELECT u.${USER_COLUMNS.split(',')
-            .map((c) => c.trim())
-            .join(', u.')}, k.kf_account AS kf_account_added
+          `SELECT ${USER_COLUMNS_OF_U}, k.kf_account AS kf_account_added
             FROM app_users u JOIN kf_accounts k ON k.appid = u.appid AND k.prefix = u.session_kf
             WHERE u.appid = ? AND u.session_kf IS NOT NULL ${prefix === undefined ? '' : 'AND u.session_kf = ?'}
             ORDER BY u.session_createtime, u.session_seq`,
