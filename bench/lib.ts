@@ -69,12 +69,20 @@ export interface Result {
   errcodes: Record<string, number>;
 }
 
-/** One row: POST requests made by `next`, 50 connections, with the server's CPU per request and its peak RSS. */
+/** One request of a load: a POST with a JSON body, or a GET without one. */
+export interface Call {
+  path: string;
+  body?: string;
+  method?: 'GET' | 'POST';
+}
+
+/** One row: the requests `next` makes, 50 connections, with the server's CPU per request and its peak RSS. */
 export async function load(
   name: string,
   url: string | string[],
   pid: number | number[],
-  next: () => { path: string; body: string },
+  next: () => Call,
+  seconds = DURATION_S,
 ): Promise<Result> {
   const errcodes: Record<string, number> = {};
   const pids = Array.isArray(pid) ? pid : [pid];
@@ -83,12 +91,15 @@ export async function load(
     // Several URLs share the connections round-robin (autocannon supports it; its types lag).
     url: url as string,
     connections: CONNECTIONS,
-    duration: DURATION_S,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, ...next() }),
+        setupRequest: (req) => {
+          const call = next();
+          return { ...req, method: call.method ?? 'POST', path: call.path, body: call.body ?? '' };
+        },
         onResponse: (status: number, body: string) => {
           const code = status === 200 ? String((JSON.parse(body) as { errcode?: number }).errcode) : `HTTP ${status}`;
           errcodes[code] = (errcodes[code] ?? 0) + 1;

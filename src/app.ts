@@ -32,6 +32,9 @@ import { QuotaService } from './domains/quota/service.js';
 import { sendWechatError, type PipelineDeps } from './pipeline/endpoint.js';
 import { WxError, makeHint } from './wire/envelope.js';
 import { makeRidGenerator } from './wire/rid.js';
+import { uses } from './platform/mechanisms.js';
+
+WxError.captureStacks = !uses('stack-trace-limit');
 
 declare module 'fastify' {
   interface FastifyRequest {

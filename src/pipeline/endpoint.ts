@@ -7,6 +7,10 @@ import { WECHAT_CONTENT_TYPE, WxError, encodeBody, errorBody, makeHint, parseJso
 import { journalBytes, maskQuery, type Journal } from './journal.js';
 import { isTooLarge } from './raw-body.js';
 import { InjectedAnswer, injectFault, type InjectedFault } from './injected-fault.js';
+import { uses } from '../platform/mechanisms.js';
+
+/** `in_write` endpoints count in their write (the common case), unless a benchmark turned that off. */
+const COUNT_IN_WRITE = uses('quota-in-write');
 
 /**
  * The WeChat-side pipeline: every endpoint is a descriptor, and one handler runs the common
@@ -217,10 +221,10 @@ async function answer(deps: PipelineDeps, ep: WechatEndpoint, req: FastifyReques
   let count: CallCount | undefined;
   if (app && ep.quota !== 'none') {
     count = deps.callCount(app, ep.name);
-    if (ep.quota === 'daily') await deps.settle(count);
+    if (ep.quota === 'daily' || !COUNT_IN_WRITE) await deps.settle(count);
     if (ep.perMinute !== undefined) await deps.admitPerMinute(app, ep.name, ep.perMinute);
   }
-  const inWrite = ep.quota === 'in_write' ? count : undefined;
+  const inWrite = ep.quota === 'in_write' && COUNT_IN_WRITE ? count : undefined;
   let answered: unknown;
   try {
     if (needsBody && body === undefined) body = readJsonBody(req, reply);

@@ -2,6 +2,11 @@ import type { Clock } from '../platform/clock.js';
 import type { AppRecord, JournalEntry, JournalFilter, Store } from '../store/store.js';
 import { WxError } from '../wire/envelope.js';
 import { RID_PATTERN } from '../wire/rid.js';
+import { uses } from '../platform/mechanisms.js';
+
+const TEXT_CACHE = uses('journal-text-cache');
+/** Entries a batch holds at most (1 when a benchmark turned batching off). */
+const BATCH = uses('journal-batch') ? 500 : 1;
 
 /** Entries are kept 7 days (quota.md). */
 export const JOURNAL_RETENTION_MS = 7 * 86_400_000;
@@ -90,7 +95,7 @@ export class Journal {
 
   record(entry: JournalRecord): void {
     this.buffer.push(entry);
-    if (this.buffer.length >= 500) void this.flush();
+    if (this.buffer.length >= BATCH) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
@@ -193,10 +198,10 @@ export class Journal {
   }
 
   private text(body: Buffer): string {
-    let text = this.texts.get(body);
+    let text = TEXT_CACHE ? this.texts.get(body) : undefined;
     if (text === undefined) {
       text = maskBody(cutBody(body.toString('utf8')));
-      this.texts.set(body, text);
+      if (TEXT_CACHE) this.texts.set(body, text);
     }
     return text;
   }

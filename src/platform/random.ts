@@ -1,4 +1,7 @@
 import { createHash, randomFillSync } from 'node:crypto';
+import { uses } from './mechanisms.js';
+
+const POOLED = uses('random-pool');
 
 /** The one source of entropy: tokens, secrets, rids and hints all come from here. */
 export interface Random {
@@ -13,7 +16,7 @@ export class CryptoRandom implements Random {
   private pool = Buffer.alloc(0);
   private offset = 0;
   bytes(n: number): Buffer {
-    if (n > 1024) return randomFillSync(Buffer.alloc(n));
+    if (n > 1024 || !POOLED) return randomFillSync(Buffer.alloc(n));
     if (this.offset + n > this.pool.length) {
       this.pool = randomFillSync(Buffer.allocUnsafe(4096));
       this.offset = 0;

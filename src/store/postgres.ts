@@ -3,12 +3,13 @@ import pg from 'pg';
 import { loadMigrations, pending } from './migrations.js';
 import { driveAsync, type Driver, type ProgramOf, type Row, type Step } from './sql/program.js';
 import { sqlStore } from './sql-store.js';
+import { uses } from '../platform/mechanisms.js';
 import type { Store } from './store.js';
 
 /** Any number of nodes may start at once: migrations run under this advisory lock. */
 const MIGRATION_LOCK = 0x77786b66; // "wxkf"
 /** Statement texts prepared by name; a text past this many (a rare filter combination) runs unprepared. */
-const MAX_PREPARED = 500;
+const MAX_PREPARED = uses('prepared-statements') ? 500 : 0;
 
 // Times are BIGINT milliseconds: read them as numbers (they stay far below 2^53).
 const types = {

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { LEGACY_SQLITE_VERSIONS, loadMigrations, pending } from './migrations.js';
 import { driveSync, row, type Driver, type Program, type ProgramOf, type Row, type Step } from './sql/program.js';
 import { sqlStore } from './sql-store.js';
+import { uses } from '../platform/mechanisms.js';
+
+const GROUP_COMMIT = uses('group-commit');
 import type { Store } from './store.js';
 
 /** Opens (creating and migrating) an SQLite store. WAL, so that several processes may share the file. */
@@ -178,13 +181,13 @@ class SqliteDriver implements Driver {
   transaction<A extends unknown[], T>(program: ProgramOf<A, T>, ...args: A): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const p = { program: program as ProgramOf<unknown[], unknown>, args, resolve: resolve as (v: never) => void, reject };
-      if (this.pending.push(p) === 1) setImmediate(() => this.flush());
+      if (!GROUP_COMMIT) setImmediate(() => this.flush([p]));
+      else if (this.pending.push(p) === 1) setImmediate(() => this.flush());
     });
   }
 
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
+  private flush(batch = this.pending): void {
+    if (batch === this.pending) this.pending = [];
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
     try {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
+import { uses } from '../../platform/mechanisms.js';
 import type { AppRecord, CallCount, HeadImage, KfAccountRecord, Store } from '../../store/store.js';
 import { WxError, encodeBody } from '../../wire/envelope.js';
 import {
@@ -30,6 +31,7 @@ interface ListEntry {
 
 /** How many apps' account lists a node keeps; each entry is valid while the app's kf_version stands. */
 const LIST_CACHE_APPS = 2000;
+const LIST_CACHE = uses('kflist-cache');
 
 export class KfService {
   private readonly lists = new Map<string, ListEntry>();
@@ -164,7 +166,7 @@ export class KfService {
    * never stale for a caller who read that version; a newer version reloads.
    */
   private async entry(appid: string, version: number): Promise<ListEntry> {
-    const hit = this.lists.get(appid);
+    const hit = LIST_CACHE ? this.lists.get(appid) : undefined;
     if (hit && hit.version === version) return hit;
     const entry: ListEntry = { version, accounts: await this.store.listKfAccounts(appid) };
     this.lists.delete(appid);
@@ -177,7 +179,7 @@ export class KfService {
   async list(app: AppRecord, version: number): Promise<Buffer> {
     const now = this.clock.now();
     const entry = await this.entry(app.appid, version);
-    if (entry.encoded && now < entry.encoded.until) return entry.encoded.body;
+    if (LIST_CACHE && entry.encoded && now < entry.encoded.until) return entry.encoded.body;
     const body: { kf_list: KfListItem[] } = { kf_list: entry.accounts.map((a) => kfListItem(a, now)) };
     const expiries = entry.accounts
       .filter((a) => a.invite_status === 'waiting' && a.invite_expire_time !== null && a.invite_expire_time * 1000 > now)

@@ -12,6 +12,7 @@ import {
   tokenValues,
 } from '../rows.js';
 import type { AppRecord, Credential, Store } from '../store.js';
+import { uses } from '../../platform/mechanisms.js';
 
 const APP_COLS = APP_COLUMNS.join(', ');
 const INSERT_APP = `INSERT INTO apps (${APP_COLS}, kf_version) VALUES (${APP_COLUMNS.map(() => '?').join(', ')}, ?)
@@ -27,6 +28,8 @@ const STABLE_STATE = `SELECT a.stable_version, a.force_day, a.force_count, a.las
   FROM apps a LEFT JOIN access_tokens t ON t.token_hash = a.stable_current WHERE a.appid = ?`;
 /** Credentials a node keeps (SQLite): past this many, the cache starts again. */
 const CREDENTIAL_CACHE_SIZE = 10_000;
+const CACHE_CREDENTIALS = uses('credential-cache');
+const BATCH_CREDENTIALS = uses('credential-batch');
 
 /** Every table but meta, children first. */
 const TABLES = [
@@ -161,8 +164,8 @@ export function appsArea(d: Driver): AppsArea {
         yield changes(INSERT_TOKEN, ...tokenValues(token));
       }),
     findCredential: async (hash) => {
-      if (d.batchesLookups) return credentials.get(hash);
-      const stamp = d.credentialStamp?.();
+      if (d.batchesLookups && BATCH_CREDENTIALS) return credentials.get(hash);
+      const stamp = CACHE_CREDENTIALS ? d.credentialStamp?.() : undefined;
       if (stamp !== undefined) {
         const hit = cached.get(hash);
         if (hit && hit.stamp === stamp) return hit.credential;

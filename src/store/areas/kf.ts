@@ -2,6 +2,9 @@ import { bool, kfAccountFromRow } from '../rows.js';
 import { changes, lock, row, rows, type Driver, type Program, type Row } from '../sql/program.js';
 import type { AddKfResult, AddRule, CallCount, InviteState, NewKfAccount, Store } from '../store.js';
 import { withCount } from './quota.js';
+import { uses } from '../../platform/mechanisms.js';
+
+const ADD_FUNCTION = uses('add-function');
 
 type KfArea = Pick<
   Store,
@@ -87,7 +90,7 @@ export function kfArea(d: Driver): KfArea {
 
   return {
     addKfAccount: (appid, a, rule, count) =>
-      d.kind === 'postgres'
+      d.kind === 'postgres' && ADD_FUNCTION
         ? addInOneRoundTrip(appid, a, rule, count)
         : withCount(d, count, { result: 'quota' }, add, appid, a, rule),
     listKfAccounts: async (appid) =>
