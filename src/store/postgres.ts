@@ -111,9 +111,9 @@ class PostgresDriver implements Driver {
   private query(c: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[]): Promise<pg.QueryResult> {
     let q = this.names.get(sql);
     if (!q) {
-      // A `SELECT *` is not prepared by name: a migration that adds a column would make a running
-      // node's cached plan answer "cached plan must not change result type".
-      const named = this.names.size < MAX_PREPARED && !/\bSELECT \*/i.test(sql);
+      // A `SELECT *` (or `t.*`) is not prepared by name: a migration that adds a column would make a
+      // running node's cached plan answer "cached plan must not change result type".
+      const named = this.names.size < MAX_PREPARED && !/\bSELECT (\w+\.)?\*/i.test(sql);
       q = { name: named ? `wxkf_${this.names.size}` : undefined, text: toPostgres(sql) };
       this.names.set(sql, q);
     }

@@ -180,7 +180,7 @@ export function journalFromRow(r: Row): JournalEntry {
     cost_ms: Number(r.cost_ms),
     request_url: r.request_url as string,
     request_body: r.request_body as string,
-    response_body: r.response_body as string,
+    response_body: (r.shared_body ?? r.response_body) as string,
     client_ip: r.client_ip as string,
     errcode: Number(r.errcode),
     reason: strOrNull(r.reason),
@@ -188,22 +188,22 @@ export function journalFromRow(r: Row): JournalEntry {
   };
 }
 
-/** The journal query for a filter. */
-export function journalQuery(f: JournalFilter): { sql: string; values: unknown[] } {
+/** The journal query for a filter, on `select` (which reads the journal as `j`). */
+export function journalQuery(select: string, f: JournalFilter): { sql: string; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
   const add = (cond: string, v: unknown) => {
     values.push(v);
     where.push(cond);
   };
-  if (f.appid !== undefined) add('appid = ?', f.appid);
-  if (f.cgi_path !== undefined) add('cgi_path = ?', f.cgi_path);
-  if (f.errcode !== undefined) add('errcode = ?', f.errcode);
-  if (f.since !== undefined) add('invoke_time >= ?', f.since);
-  if (f.until !== undefined) add('invoke_time < ?', f.until);
+  if (f.appid !== undefined) add('j.appid = ?', f.appid);
+  if (f.cgi_path !== undefined) add('j.cgi_path = ?', f.cgi_path);
+  if (f.errcode !== undefined) add('j.errcode = ?', f.errcode);
+  if (f.since !== undefined) add('j.invoke_time >= ?', f.since);
+  if (f.until !== undefined) add('j.invoke_time < ?', f.until);
   values.push(f.limit);
-  const sql = `SELECT * FROM journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY invoke_time DESC, rid LIMIT ?`;
+  const sql = `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY j.invoke_time DESC, j.rid LIMIT ?`;
   return { sql, values };
 }
 

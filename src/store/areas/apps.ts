@@ -50,6 +50,7 @@ const TABLES = [
   'access_tokens',
   'quota_counters',
   'journal',
+  'journal_bodies',
   'faults',
   'apps',
 ];
@@ -62,6 +63,7 @@ function* removeLabel(label: string): Program<number> {
   const apps = `SELECT appid FROM apps WHERE label = ?`;
   yield changes(`DELETE FROM component_authorizations WHERE authorizer_appid IN (${apps})`, label);
   yield changes(`DELETE FROM journal WHERE appid IN (${apps})`, label);
+  yield changes(`DELETE FROM journal_bodies WHERE appid IN (${apps})`, label);
   yield changes(`DELETE FROM faults WHERE appid IN (${apps})`, label);
   return (yield changes('DELETE FROM apps WHERE label = ?', label)) as number;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { changes, insertMany, row, type Driver, type Program, type ProgramOf } from '../sql/program.js';
 import { journalFromRow, journalQuery } from '../rows.js';
 import type { CallCount, JournalEntry, QuotaAdmission, Store } from '../store.js';
@@ -20,7 +21,13 @@ const JOURNAL_COLUMNS = [
   'errcode',
   'reason',
   'fault_id',
+  'response_hash',
 ] as const;
+const RESPONSE_BODY = JOURNAL_COLUMNS.indexOf('response_body');
+const RESPONSE_HASH = JOURNAL_COLUMNS.indexOf('response_hash');
+/** An entry with its shared body, if it has one. */
+const JOURNAL_SELECT =
+  "SELECT j.*, b.body AS shared_body FROM journal j LEFT JOIN journal_bodies b ON b.appid = COALESCE(j.appid, '') AND b.hash = j.response_hash";
 
 /**
  * A bounded counter: counts one on `counter` for `period` if fewer than `limit` were counted in
@@ -75,14 +82,46 @@ function* clear(appid: string, clearCounter: string, period: number, maxClears: 
   return true;
 }
 
-function* append(entries: readonly JournalEntry[]): Program<void> {
-  if (entries.length > 0)
-    yield insertMany(
-      'journal',
-      JOURNAL_COLUMNS,
-      entries.map((e) => JOURNAL_COLUMNS.map((c) => e[c])),
-      true,
-    );
+/** An answer this long or longer is kept once per app and content, and its entries name it (migration 011). */
+const SHARED_BODY_CHARS = 1024;
+/** Hashes of the long answers a node wrote lately: an answer sent to many calls is hashed once. */
+const SHARED_HASHES_KEPT = 1000;
+
+/** A long answer as journal_bodies keeps it. */
+interface SharedBody {
+  appid: string;
+  hash: string;
+  body: string;
+  last_used: number;
+}
+
+/** Keeps the latest use, whichever order the writes come in (both dialects). */
+const UPSERT_BODY = `INSERT INTO journal_bodies (appid, hash, body, last_used) VALUES (?, ?, ?, ?)
+  ON CONFLICT (appid, hash) DO UPDATE SET last_used = CASE WHEN excluded.last_used > journal_bodies.last_used
+  THEN excluded.last_used ELSE journal_bodies.last_used END`;
+
+function* append(entries: readonly (readonly unknown[])[], bodies: readonly SharedBody[]): Program<void> {
+  for (const b of bodies) yield changes(UPSERT_BODY, b.appid, b.hash, b.body, b.last_used);
+  if (entries.length > 0) yield insertMany('journal', JOURNAL_COLUMNS, entries, true);
+}
+
+/** The journal's rows: a long answer goes to journal_bodies once, and each entry names it by hash. */
+function journalRows(entries: readonly JournalEntry[], hashOf: (body: string) => string) {
+  const bodies = new Map<string, SharedBody>();
+  const rows = entries.map((e) => {
+    const values: unknown[] = JOURNAL_COLUMNS.map((c) => (c === 'response_hash' ? null : e[c]));
+    if (e.response_body.length < SHARED_BODY_CHARS) return values;
+    const appid = e.appid ?? '';
+    const hash = hashOf(e.response_body);
+    const key = `${appid} ${hash}`;
+    const known = bodies.get(key);
+    if (!known) bodies.set(key, { appid, hash, body: e.response_body, last_used: e.invoke_time });
+    else if (e.invoke_time > known.last_used) known.last_used = e.invoke_time;
+    values[RESPONSE_BODY] = '';
+    values[RESPONSE_HASH] = hash;
+    return values;
+  });
+  return { rows, bodies: [...bodies.values()] };
 }
 
 /** Quota counters and the request journal. */
@@ -90,6 +129,16 @@ export function quotaArea(d: Driver): QuotaArea {
   // On SQLite group-committed with the other writes of this turn; one round trip on PostgreSQL.
   const admitOne = async (appid: string, q: QuotaAdmission) =>
     q.limit > 0 && (await d.writeRow(ADMIT, appid, q.counter, q.period, q.limit)) !== undefined;
+  const hashes = new Map<string, string>();
+  const hashOf = (body: string): string => {
+    let hash = hashes.get(body);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(body).digest('base64url');
+      if (hashes.size >= SHARED_HASHES_KEPT) hashes.clear();
+      hashes.set(body, hash);
+    }
+    return hash;
+  };
   return {
     admitQuota: (appid, counter, period, limit) => admitOne(appid, { counter, period, limit }),
     countCall: async (count) => {
@@ -102,17 +151,21 @@ export function quotaArea(d: Driver): QuotaArea {
       return r && Number(r.period) === period ? Number(r.used) : 0;
     },
     clearQuotas: (appid, clearCounter, period, maxClears) => d.transaction(clear, appid, clearCounter, period, maxClears),
-    appendJournal: (entries) => d.transaction(append, entries),
+    appendJournal: (entries) => {
+      const { rows, bodies } = journalRows(entries, hashOf);
+      return d.transaction(append, rows, bodies);
+    },
     getJournal: async (rid) => {
-      const r = await d.row('SELECT * FROM journal WHERE rid = ?', rid);
+      const r = await d.row(`${JOURNAL_SELECT} WHERE j.rid = ?`, rid);
       return r ? journalFromRow(r) : undefined;
     },
     listJournal: async (filter) => {
-      const q = journalQuery(filter);
+      const q = journalQuery(JOURNAL_SELECT, filter);
       return (await d.rows(q.sql, ...q.values)).map(journalFromRow);
     },
     pruneJournal: async (beforeMs) => {
       await d.changes('DELETE FROM journal WHERE invoke_time < ?', beforeMs);
+      await d.changes('DELETE FROM journal_bodies WHERE last_used < ?', beforeMs);
     },
   };
 }
