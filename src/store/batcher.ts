@@ -40,3 +40,41 @@ export class KeyBatcher<K, V> {
     for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
   }
 }
+
+/**
+ * Calls made in the same turn of the event loop are run together by one `run` of all of them (on
+ * PostgreSQL one round trip for many writes). Each call is run after it was made, never before,
+ * and gets its own outcome: `run` answers one settled result per call, in the order given.
+ */
+export class TurnBatcher<T, V> {
+  private pending: { item: T; resolve: (value: V) => void; reject: (err: unknown) => void }[] | undefined;
+
+  constructor(private readonly runAll: (items: T[]) => Promise<PromiseSettledResult<V>[]>) {}
+
+  run(item: T): Promise<V> {
+    return new Promise((resolve, reject) => {
+      if (this.pending === undefined) {
+        this.pending = [];
+        setImmediate(() => void this.flush());
+      }
+      this.pending.push({ item, resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending ?? [];
+    this.pending = undefined;
+    let settled: PromiseSettledResult<V>[];
+    try {
+      settled = await this.runAll(batch.map((p) => p.item));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const s = settled[i];
+      if (s?.status === 'fulfilled') p.resolve(s.value);
+      else p.reject(s ? s.reason : new Error('no outcome for a batched call'));
+    });
+  }
+}

@@ -22,7 +22,17 @@ const APP = `SELECT ${APP_COLS} FROM apps WHERE appid = ?`;
 const UPDATABLE = APP_COLUMNS.filter((c) => c !== 'appid' && c !== 'created_at');
 const UPDATE_APP = `UPDATE apps SET ${UPDATABLE.map((c) => `${c} = ?`).join(', ')} WHERE appid = ?`;
 const FIND_CREDENTIAL = `${CREDENTIAL_SELECT} WHERE t.token_hash = ?`;
-const FIND_CREDENTIALS = `${CREDENTIAL_SELECT} WHERE t.token_hash IN (SELECT value FROM json_each(?))`;
+/** Keys one credential query looks up at most (a longer batch is several queries). */
+const KEYS_PER_LOOKUP = 50;
+/**
+ * One statement text per number of keys: a list of parameters is looked up in the primary key,
+ * where a JSON list (one text for any number) is planned as a set of 100 rows hash-joined
+ * against a scan of every token.
+ */
+const FIND_CREDENTIALS = Array.from(
+  { length: KEYS_PER_LOOKUP + 1 },
+  (_, n) => `${CREDENTIAL_SELECT} WHERE t.token_hash IN (${Array.from({ length: n }, () => '?').join(', ')})`,
+);
 const INSERT_TOKEN = `INSERT INTO access_tokens (${TOKEN_COLUMNS.join(', ')}) VALUES (${TOKEN_COLUMNS.map(() => '?').join(', ')})`;
 const STABLE_STATE = `SELECT a.stable_version, a.force_day, a.force_count, a.last_force_at, ${TOKEN_COLUMNS.map((c) => `t.${c}`).join(', ')}
   FROM apps a LEFT JOIN access_tokens t ON t.token_hash = a.stable_current WHERE a.appid = ?`;
@@ -99,8 +109,13 @@ type AppsArea = Pick<
 export function appsArea(d: Driver): AppsArea {
   // Every call's first read: on PostgreSQL the lookups of one event-loop turn are one query.
   const credentials = new KeyBatcher<string, Credential>(async (hashes) => {
-    const found = await d.rows(FIND_CREDENTIALS, JSON.stringify(hashes));
-    return new Map(found.map((r) => [r.t_token_hash as string, credentialFromRow(r)]));
+    const found = new Map<string, Credential>();
+    for (let i = 0; i < hashes.length; i += KEYS_PER_LOOKUP) {
+      const keys = hashes.slice(i, i + KEYS_PER_LOOKUP);
+      for (const r of await d.rows(FIND_CREDENTIALS[keys.length] as string, ...keys))
+        found.set(r.t_token_hash as string, credentialFromRow(r));
+    }
+    return found;
   });
 
   // On SQLite a credential read stays valid while the driver's stamp stands: no write to apps,

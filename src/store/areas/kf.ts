@@ -1,7 +1,8 @@
 import { bool, kfAccountFromRow } from '../rows.js';
 import { changes, lock, row, rows, type Driver, type Program, type Row } from '../sql/program.js';
-import type { AddKfResult, AddRule, CallCount, InviteState, NewKfAccount, Store } from '../store.js';
+import type { AddKfResult, AddRule, InviteState, NewKfAccount, Store } from '../store.js';
 import { withCount } from './quota.js';
+import { postgresAdd } from './kf-add-pg.js';
 import { uses } from '../../platform/mechanisms.js';
 
 const ADD_FUNCTION = uses('add-function');
@@ -55,43 +56,12 @@ export function kfArea(d: Driver): KfArea {
    */
   const kfChange = <T>(appid: string, change: () => Program<T>): Promise<T> => d.transaction(bumpThen, appid, change);
 
-  /**
-   * PostgreSQL's add in one round trip (migrations 002 and 006): the function takes the app's row
-   * lock, counts the call when given an admission, and decides with `rule.limit` in the order
-   * `rule.decide` has (test/store/rules-in-store.test.ts compares the two on the same states).
-   */
-  async function addInOneRoundTrip(appid: string, a: NewKfAccount, rule: AddRule, count?: CallCount): Promise<AddKfResult> {
-    const [r] = count
-      ? await d.call(
-          'SELECT result, kf_id FROM wxkf_admit_and_add_kf_account(?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          appid,
-          count.admission.counter,
-          count.admission.period,
-          count.admission.limit,
-          a.prefix,
-          a.kf_account,
-          a.nickname,
-          a.now,
-          rule.limit,
-        )
-      : await d.call(
-          'SELECT result, kf_id FROM wxkf_add_kf_account(?, ?, ?, ?, ?, ?)',
-          appid,
-          a.prefix,
-          a.kf_account,
-          a.nickname,
-          a.now,
-          rule.limit,
-        );
-    if (count) count.settle(r?.result !== 'quota');
-    if (r?.result === 'added') return { result: 'added', kf_id: Number(r.kf_id) };
-    return { result: r?.result as 'exists' | 'limit' | 'quota' };
-  }
+  const addOnPostgres = postgresAdd(d);
 
   return {
     addKfAccount: (appid, a, rule, count) =>
       d.kind === 'postgres' && ADD_FUNCTION
-        ? addInOneRoundTrip(appid, a, rule, count)
+        ? addOnPostgres(appid, a, rule, count)
         : withCount(d, count, { result: 'quota' }, add, appid, a, rule),
     listKfAccounts: async (appid) =>
       (await d.rows('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id', appid)).map(kfAccountFromRow),
