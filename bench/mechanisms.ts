@@ -28,6 +28,8 @@ const PLAN: [Mechanism, Workload, 'sqlite' | 'pg'][] = [
   ['credential-batch', 'add', 'pg'],
   ['prepared-statements', 'add', 'pg'],
   ['add-function', 'add', 'pg'],
+  ['add-batch', 'add', 'pg'],
+  ['quota-batch', 'getkflist', 'pg'],
 ];
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 5);

@@ -27,9 +27,9 @@ export interface AddLoad {
   duplicate: () => Call;
 }
 
-/** `apps` apps with room for accounts and no daily limit on the add. */
-export async function addLoad(url: string, apps: number): Promise<AddLoad> {
-  const appids = Array.from({ length: apps }, (_, i) => benchAppid(i));
+/** `apps` new apps (from `first` on) with room for accounts and no daily limit on the add. */
+export async function addLoad(url: string, apps: number, first = 0): Promise<AddLoad> {
+  const appids = Array.from({ length: apps }, (_, i) => benchAppid(first + i));
   const daily_quotas = { '/customservice/kfaccount/add': NO_LIMIT };
   for (let i = 0; i < apps; i += 1000) {
     const batch = appids.slice(i, i + 1000).map((appid) => ({ appid, alias: 'bench_alias', daily_quotas }));
@@ -48,9 +48,9 @@ export async function addLoad(url: string, apps: number): Promise<AddLoad> {
   };
 }
 
-/** getkflist of one app with `accounts` accounts. */
-export async function kflistLoad(url: string, accounts: number): Promise<() => Call> {
-  const appid = benchAppid(0xf0000);
+/** getkflist of one new app (number `which`) with `accounts` accounts. */
+export async function kflistLoad(url: string, accounts: number, which = 0xf0000): Promise<() => Call> {
+  const appid = benchAppid(which);
   const kf_accounts = Array.from({ length: accounts }, (_, i) => ({ kf_account: `k${i}@bench_alias`, nickname: `客服${i}` }));
   const daily_quotas = { '/cgi-bin/customservice/getkflist': NO_LIMIT };
   await admin(url, '/seed', { apps: [{ appid, alias: 'bench_alias', kf_accounts, daily_quotas }] });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { changes, insertMany, row, type Driver, type Program, type ProgramOf } from '../sql/program.js';
 import { journalFromRow, journalQuery } from '../rows.js';
+import { postgresAdmit } from './admit-pg.js';
 import type { CallCount, JournalEntry, QuotaAdmission, Store } from '../store.js';
 
 type QuotaArea = Pick<
@@ -126,9 +127,13 @@ function journalRows(entries: readonly JournalEntry[], hashOf: (body: string) =>
 
 /** Quota counters and the request journal. */
 export function quotaArea(d: Driver): QuotaArea {
-  // On SQLite group-committed with the other writes of this turn; one round trip on PostgreSQL.
-  const admitOne = async (appid: string, q: QuotaAdmission) =>
-    q.limit > 0 && (await d.writeRow(ADMIT, appid, q.counter, q.period, q.limit)) !== undefined;
+  // On SQLite group-committed with the other writes of this turn; on PostgreSQL the counts of a
+  // turn are one statement.
+  const admitOne =
+    d.kind === 'postgres'
+      ? postgresAdmit(d)
+      : async (appid: string, q: QuotaAdmission) =>
+          q.limit > 0 && (await d.writeRow(ADMIT, appid, q.counter, q.period, q.limit)) !== undefined;
   const hashes = new Map<string, string>();
   const hashOf = (body: string): string => {
     let hash = hashes.get(body);

@@ -5,8 +5,9 @@ import { CallCount, type AppRecord, type Store } from '../../src/store/store.js'
 import { addRule } from '../../src/domains/kf/rules.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
-// Adds asked for in one event-loop turn are one statement on PostgreSQL (kf-add-pg.ts): each
-// still gets its own answer, its own count, and a failing one answers for nobody else.
+// Adds and daily counts asked for in one event-loop turn are one statement on PostgreSQL
+// (kf-add-pg.ts, admit-pg.ts): each still gets its own answer and its own count, and a failing
+// add answers for nobody else. The same cases hold on SQLite (one group commit).
 let store: Store;
 let db: TestDatabase | undefined;
 beforeEach(async () => {
@@ -76,4 +77,20 @@ it('an add the database refuses fails alone: the others of its turn are added', 
     expect(settled[1]?.status).toBe('rejected');
     expect(wx2).toEqual(['b@alias_1']);
   } else expect(wx2).toEqual(['a@alias_1', 'b@alias_1']);
+});
+
+it('a turn of daily counts over several apps and counters: exact at each limit, each call its own answer', async () => {
+  for (const id of ['wx2', 'wx1']) await store.createApp(app(id), 0);
+  const count = (appid: string, counter: string, limit: number) =>
+    store.countCall(new CallCount(appid, { counter, period: 7, limit }));
+  const calls = [
+    ...Array.from({ length: 5 }, () => count('wx2', '/cgi-bin/customservice/getkflist', 3)),
+    ...Array.from({ length: 4 }, () => count('wx1', '/cgi-bin/customservice/getkflist', 2)),
+    count('wx1', '/customservice/kfaccount/del', 0),
+    count('wx1', '/customservice/kfaccount/update', 5),
+  ];
+  expect(await Promise.all(calls)).toEqual([true, true, true, false, false, true, true, false, false, false, true]);
+  expect(await store.quotaUsed('wx2', '/cgi-bin/customservice/getkflist', 7)).toBe(3);
+  expect(await store.quotaUsed('wx1', '/cgi-bin/customservice/getkflist', 7)).toBe(2);
+  expect(await store.quotaUsed('wx1', '/customservice/kfaccount/update', 7)).toBe(1);
 });
