@@ -30,6 +30,7 @@ const PLAN: [Mechanism, Workload, 'sqlite' | 'pg'][] = [
   ['add-function', 'add', 'pg'],
   ['add-batch', 'add', 'pg'],
   ['quota-batch', 'getkflist', 'pg'],
+  ['quota-count-first', 'send', 'pg'],
 ];
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 5);

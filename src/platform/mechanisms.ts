@@ -11,6 +11,8 @@ export const MECHANISMS = {
   'prepared-statements': 'PostgreSQL: each fixed statement is parsed and planned once per connection',
   'add-batch': 'PostgreSQL: the adds of one event-loop turn are one statement (one round trip)',
   'quota-batch': 'PostgreSQL: the daily counts of one event-loop turn are one statement (one round trip)',
+  'quota-count-first':
+    "PostgreSQL: a write that counts its call (custom/send, typing) counts it in the turn's batch first, not under its own lock",
   'add-function': 'PostgreSQL: an add (with its quota count) is one call of a server-side function',
   'quota-in-write': "custom/send, typing and add count their quota inside their own write's transaction",
   'random-pool': 'randomness (rids, hints) is drawn from the kernel in 4 KiB blocks',

@@ -29,6 +29,15 @@ const key = (c: Count) => `${c.appid} ${c.q.counter}`;
  * (it may have committed).
  */
 export function postgresAdmit(d: Driver): (appid: string, q: QuotaAdmission) => Promise<boolean> {
+  let admit = admitters.get(d);
+  if (!admit) admitters.set(d, (admit = admitter(d)));
+  return admit;
+}
+
+/** One batcher per driver, whichever area counts. */
+const admitters = new WeakMap<Driver, (appid: string, q: QuotaAdmission) => Promise<boolean>>();
+
+function admitter(d: Driver): (appid: string, q: QuotaAdmission) => Promise<boolean> {
   const one = async ({ appid, q }: Count) => (await d.call(ADMIT, appid, q.counter, q.period, q.limit))[0]?.admitted === true;
   const batch = new TurnBatcher<Count, boolean>(async (counts) => {
     if (counts.length === 1) return Promise.allSettled([one(counts[0] as Count)]);

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { changes, insertMany, row, type Driver, type Program, type ProgramOf } from '../sql/program.js';
 import { journalFromRow, journalQuery } from '../rows.js';
 import { postgresAdmit } from './admit-pg.js';
+import { uses } from '../../platform/mechanisms.js';
+
+const COUNT_FIRST = uses('quota-count-first');
 import type { CallCount, JournalEntry, QuotaAdmission, Store } from '../store.js';
 
 type QuotaArea = Pick<
@@ -72,6 +75,14 @@ export async function withCount<A extends unknown[], T>(
   ...args: A
 ): Promise<T> {
   if (!count) return d.transaction(program, ...args);
+  if (d.kind === 'postgres' && COUNT_FIRST) {
+    // Counted first, in the turn's batch of counts (admit-pg.ts): the counter's row, which every
+    // call of the app's interface updates, is then locked for one statement instead of for the
+    // whole write, which would serialize every write of the interface for the app.
+    const admitted = await postgresAdmit(d)(count.appid, count.admission);
+    count.settle(admitted);
+    return admitted ? d.transaction(program, ...args) : refused;
+  }
   const { admitted, out } = await d.transaction(counted<A, T>, count, refused, program, args);
   count.settle(admitted);
   return out;
