@@ -20,13 +20,12 @@ const PLAN: [Mechanism, Workload, 'sqlite' | 'pg'][] = [
   ['credential-cache', 'send', 'sqlite'],
   ['group-commit', 'add', 'sqlite'],
   ['quota-in-write', 'send', 'sqlite'],
-  ['random-pool', 'add', 'sqlite'],
   ['stack-trace-limit', 'duplicate', 'sqlite'],
   ['journal-batch', 'add', 'sqlite'],
   ['journal-text-cache', 'getkflist', 'sqlite'],
   ['kflist-cache', 'getkflist', 'sqlite'],
   ['credential-batch', 'add', 'pg'],
-  ['prepared-statements', 'add', 'pg'],
+  ['prepared-statements', 'send', 'pg'],
   ['add-function', 'add', 'pg'],
   ['add-batch', 'add', 'pg'],
   ['quota-batch', 'getkflist', 'pg'],
@@ -50,7 +49,7 @@ async function prepare(url: string, workload: Workload): Promise<() => Call> {
     case 'getkflist':
       return kflistLoad(url, 100);
     case 'send':
-      return sendLoad(url, 2000);
+      return sendLoad(url, 3000);
   }
 }
 

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN, CONNECTIONS, DURATION_S, admin, load, pgDatabase, start, type Result } from './lib.js';
+import { ADMIN, CONNECTIONS, DURATION_S, load, pgDatabase, start, type Result } from './lib.js';
+import { sendLoad } from './workloads.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 5000);
 const PG = process.argv.includes('--pg');
@@ -25,25 +26,7 @@ const wxkf = await start(
 );
 try {
   // The legacy window (20 sends per user message) and many users, so that the run stays on the success path.
-  const appid = 'wx00000000be005e4d';
-  const openids = Array.from({ length: USERS }, (_, i) => `o_bench_${i}`);
-  await admin(wxkf.url, '/seed', {
-    apps: [{ appid, alias: 'bench_alias', window_profile: 'legacy', users: openids.map((openid) => ({ openid })) }],
-  });
-  for (let i = 0; i < openids.length; i += 100) {
-    await Promise.all(
-      openids
-        .slice(i, i + 100)
-        .map((openid) => admin(wxkf.url, `/apps/${appid}/users/${openid}/say`, { type: 'text', content: 'hi' })),
-    );
-  }
-  const token = (await admin(wxkf.url, '/tokens', { appid })).access_token as string;
-  const path = `/cgi-bin/message/custom/send?access_token=${token}`;
-  let n = 0;
-  const next = () => ({
-    path,
-    body: JSON.stringify({ touser: openids[n++ % USERS], msgtype: 'text', text: { content: 'Hello from the bench' } }),
-  });
+  const next = await sendLoad(wxkf.url, USERS);
   const constBody = JSON.stringify({ touser: 'x', msgtype: 'text', text: { content: 'Hello from the bench' } });
   const results: Result[] = [];
   results.push(
