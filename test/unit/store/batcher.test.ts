@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyBatcher } from '../../../src/store/batcher.js';
+import { KeyBatcher, TurnBatcher } from '../../../src/store/batcher.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -48,5 +48,46 @@ describe('KeyBatcher', () => {
     fail = false;
     await turn();
     expect(await batcher.get('a')).toBe('ok');
+  });
+});
+
+describe('TurnBatcher', () => {
+  it('runs the calls of one turn together, in the order made, each with its own outcome', async () => {
+    const runs: number[][] = [];
+    const batcher = new TurnBatcher<number, number>(async (items) => {
+      runs.push(items);
+      return items.map((n) =>
+        n < 0 ? { status: 'rejected' as const, reason: new Error(`bad ${n}`) } : { status: 'fulfilled' as const, value: n * 10 },
+      );
+    });
+    const settled = await Promise.allSettled([3, -1, 2].map((n) => batcher.run(n)));
+    expect(runs).toEqual([[3, -1, 2]]);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([30, 'bad -1', 20]);
+    // A later turn is a run of its own.
+    expect(await batcher.run(5)).toBe(50);
+    expect(runs).toEqual([[3, -1, 2], [5]]);
+  });
+
+  it('runs a call after it was made, never before: what changed in between is seen', async () => {
+    const state = { value: 'old' };
+    const batcher = new TurnBatcher<string, string>(async (items) =>
+      items.map(() => ({ status: 'fulfilled', value: state.value })),
+    );
+    const pending = batcher.run('x');
+    state.value = 'new';
+    expect(await pending).toBe('new');
+  });
+
+  it('a run that fails fails every call in it, and the next turn runs afresh; a missing outcome is an error', async () => {
+    let fail = true;
+    const batcher = new TurnBatcher<number, number>(async (items) => {
+      if (fail) throw new Error('down');
+      return items.slice(1).map((n) => ({ status: 'fulfilled', value: n }));
+    });
+    await expect(Promise.all([batcher.run(1), batcher.run(2)])).rejects.toThrow('down');
+    fail = false;
+    const settled = await Promise.allSettled([batcher.run(1), batcher.run(2)]);
+    expect(settled[0]).toMatchObject({ status: 'fulfilled', value: 2 });
+    expect(settled[1]).toMatchObject({ status: 'rejected' });
   });
 });
