@@ -59,23 +59,37 @@ export async function kflistLoad(url: string, accounts: number, which = 0xf0000)
   return () => call;
 }
 
-/** custom/send of a text to `users` users, each of whom wrote first (the legacy window: 20 sends each). */
-export async function sendLoad(url: string, users: number): Promise<() => Call> {
-  const appid = benchAppid(0xf5e4d);
-  const openids = Array.from({ length: users }, (_, i) => `o_bench_${i}`);
-  const daily_quotas = { '/cgi-bin/message/custom/send': NO_LIMIT };
-  await admin(url, '/seed', {
-    apps: [{ appid, alias: 'bench_alias', window_profile: 'legacy', daily_quotas, users: openids.map((openid) => ({ openid })) }],
-  });
-  for (let i = 0; i < openids.length; i += 100) {
-    const batch = openids.slice(i, i + 100);
-    await Promise.all(batch.map((o) => admin(url, `/apps/${appid}/users/${o}/say`, { type: 'text', content: 'hi' })));
+/** custom/send of a text to `users` users over `apps` apps, each user having written first (the legacy window: 20 sends each). */
+export async function sendLoad(url: string, users: number, apps = 1): Promise<() => Call> {
+  const perApp = Math.ceil(users / apps);
+  const paths: string[] = [];
+  for (let a = 0; a < apps; a++) {
+    const appid = benchAppid(0xf5e4d + a);
+    const openids = Array.from({ length: perApp }, (_, i) => `o_bench_${i}`);
+    const daily_quotas = { '/cgi-bin/message/custom/send': NO_LIMIT };
+    const seeded = {
+      appid,
+      alias: 'bench_alias',
+      window_profile: 'legacy',
+      daily_quotas,
+      users: openids.map((openid) => ({ openid })),
+    };
+    await admin(url, '/seed', { apps: [seeded] });
+    for (let i = 0; i < openids.length; i += 100) {
+      const batch = openids.slice(i, i + 100);
+      await Promise.all(batch.map((o) => admin(url, `/apps/${appid}/users/${o}/say`, { type: 'text', content: 'hi' })));
+    }
+    const [token] = await tokensFor(url, [appid]);
+    paths.push(`/cgi-bin/message/custom/send?access_token=${token}`);
   }
-  const [token] = await tokensFor(url, [appid]);
-  const path = `/cgi-bin/message/custom/send?access_token=${token}`;
   let n = 0;
-  return () => ({
-    path,
-    body: JSON.stringify({ touser: openids[n++ % users], msgtype: 'text', text: { content: 'Hello from the bench' } }),
-  });
+  return () => {
+    const i = n++;
+    const body = {
+      touser: `o_bench_${Math.floor(i / apps) % perApp}`,
+      msgtype: 'text',
+      text: { content: 'Hello from the bench' },
+    };
+    return { path: paths[i % apps] as string, body: JSON.stringify(body) };
+  };
 }

@@ -89,12 +89,28 @@ async function migrate(pool: pg.Pool): Promise<void> {
 
 /**
  * The store's SQL in PostgreSQL's dialect: a JSON list parameter is read by
- * `json_array_elements_text` (SQLite's `json_each`; both name the element `value`), and `?`
- * placeholders become `$n` (the store's SQL has no `?` inside literals).
+ * `json_array_elements_text` (SQLite's `json_each`; both name the element `value`), SQLite's
+ * `json_group_array`/`json_array` are `json_agg`/`json_build_array`, and `?` placeholders become
+ * `$n` (the store's SQL has no `?` inside literals).
  */
 export function toPostgres(sql: string): string {
   let n = 0;
-  return sql.replace(/json_each\(\?\)/g, 'json_array_elements_text(?::json)').replace(/\?/g, () => `$${++n}`);
+  return sql
+    .replace(/json_each\(\?\)/g, 'json_array_elements_text(?::json)')
+    .replace(/\bjson_group_array\(/g, 'json_agg(')
+    .replace(/\bjson_array\(/g, 'json_build_array(')
+    .replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * `INSERT INTO t (…) VALUES (…) RETURNING …` as one statement that takes an advisory lock first:
+ * the row is selected from the materialized lock, so the lock is held before the row (and any
+ * default, such as the next id of a sequence) is made. The key is the first parameter.
+ */
+export function lockedInsertSql(sql: string): string {
+  const m = /^(\s*INSERT INTO [\s\S]*?\))\s*VALUES\s*\(([\s\S]*)\)(\s*RETURNING [\s\S]*)$/i.exec(sql);
+  if (!m) throw new Error(`not an INSERT … VALUES (…) RETURNING …: ${sql}`);
+  return `WITH wxkf_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?))) ${m[1]} SELECT ${m[2]} FROM wxkf_lock${m[3]}`;
 }
 
 /**
@@ -105,6 +121,8 @@ class PostgresDriver implements Driver {
   readonly kind = 'postgres' as const;
   readonly batchesLookups = true;
   private readonly names = new Map<string, { name: string | undefined; text: string }>();
+  /** Each locked insert's one-statement form, by its text. */
+  private readonly locked = new Map<string, string>();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -126,6 +144,11 @@ class PostgresDriver implements Driver {
         return (await this.query(c, step.sql, step.params)).rows as Row[];
       case 'row':
         return (await this.query(c, step.sql, step.params)).rows[0] as Row | undefined;
+      case 'lockedInsert': {
+        let sql = this.locked.get(step.sql);
+        if (sql === undefined) this.locked.set(step.sql, (sql = lockedInsertSql(step.sql)));
+        return (await this.query(c, sql, [step.lock, ...step.params])).rows[0] as Row | undefined;
+      }
       case 'changes':
         return (await this.query(c, step.sql, step.params)).rowCount ?? 0;
       case 'insertMany': {

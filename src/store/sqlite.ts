@@ -141,6 +141,7 @@ class SqliteDriver implements Driver {
       case 'rows':
         return this.readRows(step.sql, step.params);
       case 'row':
+      case 'lockedInsert': // the write transaction holds the whole file already
         return this.readRow(step.sql, step.params);
       case 'changes':
         return this.prepare(step.sql).run(...bindable(step.params)).changes;

@@ -1,6 +1,18 @@
-import { bool, kfAccountFromRow } from '../rows.js';
+import { kfAccountFromRow } from '../rows.js';
+import {
+  CHARGES,
+  GRANTS,
+  USER,
+  USER_COLUMNS,
+  USER_COLUMNS_OF_U,
+  USER_GRANTS,
+  chargeFromRow,
+  grantFromRow,
+  jsonList,
+  userFlowFromRow,
+} from './flow-rows.js';
 import { withCount } from './quota.js';
-import { changes, lock, row, rows, type Driver, type Program, type Row } from '../sql/program.js';
+import { changes, lockedInsert, row, rows, type Driver, type Program, type Row } from '../sql/program.js';
 import {
   ASSIGN_SEQ,
   type ChargeRecord,
@@ -27,57 +39,8 @@ const MSG_ID_BASE = 10_000_000_000_000_000n;
 /** Charges older than the longest validity (48 h) count for nothing. */
 const CHARGE_KEEP_MS = 48 * 3600_000;
 
-const USER_COLUMNS = `appid, openid, nickname, subscribed, subscribe_time, created_at, updated_at, typing_until,
-  last_exchange_at, session_kf, session_createtime, session_seq, forward_until, wait_joined_at, wait_seq,
-  wait_latest_time, reserved_for`;
-const USER = `SELECT ${USER_COLUMNS} FROM app_users WHERE appid = ? AND openid = ?`;
-/** The same columns of `app_users u` (a read that joins it). */
-const USER_COLUMNS_OF_U = USER_COLUMNS.split(',')
-  .map((c) => `u.${c.trim()}`)
-  .join(', ');
 const NEXT = `INSERT INTO app_counters (appid, name, value) VALUES (?, ?, 1)
   ON CONFLICT (appid, name) DO UPDATE SET value = app_counters.value + 1 RETURNING value`;
-const GRANTS = 'SELECT kind, action_at, used_since_action FROM user_grants WHERE appid = ? AND openid = ?';
-const CHARGES = 'SELECT kind, at FROM grant_charges WHERE appid = ? AND openid = ? AND at > ? ORDER BY at';
-const grantFromRow = (g: Row): GrantRecord => ({
-  kind: g.kind as GrantRecord['kind'],
-  action_at: Number(g.action_at),
-  used_since_action: Number(g.used_since_action),
-});
-const chargeFromRow = (c: Row): ChargeRecord => ({ kind: c.kind as ChargeRecord['kind'], at: Number(c.at) });
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-export function userFlowFromRow(r: Row): UserFlowRecord {
-  return {
-    appid: r.appid as string,
-    openid: r.openid as string,
-    nickname: r.nickname as string,
-    subscribed: bool(r.subscribed),
-    subscribe_time: Number(r.subscribe_time),
-    created_at: Number(r.created_at),
-    updated_at: Number(r.updated_at),
-    typing_until: num(r.typing_until),
-    last_exchange_at: num(r.last_exchange_at),
-    session:
-      r.session_kf === null || r.session_kf === undefined
-        ? null
-        : {
-            kf: r.session_kf as string,
-            createtime: Number(r.session_createtime),
-            seq: Number(r.session_seq),
-            forward_until: Number(r.forward_until),
-          },
-    waiting:
-      r.wait_joined_at === null || r.wait_joined_at === undefined
-        ? null
-        : {
-            joined_at: Number(r.wait_joined_at),
-            seq: Number(r.wait_seq),
-            latest_time: Number(r.wait_latest_time),
-            reserved_for: (r.reserved_for as string | null) ?? null,
-          },
-  };
-}
 
 function* nextOf(appid: string, name: string): Program<number> {
   const r = (yield row(NEXT, appid, name)) as Row;
@@ -85,9 +48,10 @@ function* nextOf(appid: string, name: string): Program<number> {
 }
 
 function* insertOutbox(appid: string, e: NewOutboxEntry): Program<number> {
-  // Ids are handed out and committed in one order across nodes, so `since_id` pages exactly.
-  yield lock('outbox');
-  const r = (yield row(
+  // An app's ids are handed out and committed in one order across nodes, so `since_id` pages its
+  // outbox exactly (every read is of one app's outbox; other apps' sends do not wait).
+  const r = (yield lockedInsert(
+    `outbox:${appid}`,
     `INSERT INTO outbox (appid, openid, path, time, rid, errcode, msgtype, command, kf_account, body, grant_info, delivery_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     appid,
@@ -107,8 +71,8 @@ function* insertOutbox(appid: string, e: NewOutboxEntry): Program<number> {
 }
 
 export function* insertDelivery(appid: string, d: NewDelivery): Program<number> {
-  yield lock('deliveries');
-  const r = (yield row(
+  const r = (yield lockedInsert(
+    `deliveries:${appid}`,
     'INSERT INTO deliveries (appid, openid, kind, status, created_at, doc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
     appid,
     d.openid,
@@ -217,12 +181,15 @@ function* flow<T>(
 ): Program<FlowOutcome<T>> {
   const r = openid === null ? undefined : ((yield row(`${USER} FOR UPDATE`, appid, openid)) as Row | undefined);
   const user = r ? userFlowFromRow(r) : undefined;
-  let grants: GrantRecord[] = [];
-  let charges: ChargeRecord[] = [];
-  if (user) {
-    grants = ((yield rows(GRANTS, appid, openid)) as Row[]).map(grantFromRow);
-    charges = ((yield rows(CHARGES, appid, openid, now - CHARGE_KEEP_MS)) as Row[]).map(chargeFromRow);
-  }
+  const g = r && ((yield row(USER_GRANTS, appid, openid, appid, openid, now - CHARGE_KEEP_MS)) as Row);
+  const grants: GrantRecord[] = g
+    ? jsonList(g.grants_json).map(([kind, action_at, used]) => grantFromRow({ kind, action_at, used_since_action: used }))
+    : [];
+  const charges: ChargeRecord[] = g
+    ? jsonList(g.charges_json)
+        .map(([kind, at]) => chargeFromRow({ kind, at }))
+        .sort((a, b) => a.at - b.at)
+    : [];
   const accounts = new Map<string, KfAccountRecord>();
   // The account serving the user is always read: a message it forwards names it.
   const wanted = user?.session ? [...prefixes, user.session.kf] : prefixes;

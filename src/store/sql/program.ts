@@ -14,6 +14,12 @@ export type Step =
   | { kind: 'rows'; sql: string; params: readonly unknown[] }
   /** One statement; answers its first row, or undefined (SQLite stops stepping after it). */
   | { kind: 'row'; sql: string; params: readonly unknown[] }
+  /**
+   * `INSERT … VALUES (…) RETURNING …` that first takes `lock` (as a `lock` step does) in the same
+   * statement: one round trip on PostgreSQL, where the lock is then held for the insert and the
+   * commit only. Answers the first row.
+   */
+  | { kind: 'lockedInsert'; lock: string; sql: string; params: readonly unknown[] }
   /** One statement; answers the number of rows it changed. */
   | { kind: 'changes'; sql: string; params: readonly unknown[] }
   /** Many rows into one table in one go (one multi-row INSERT on PostgreSQL). Answers nothing. */
@@ -56,6 +62,12 @@ export const insertMany = (
   ignoreConflicts = false,
 ): Step => ({ kind: 'insertMany', table, columns, rows: values, ignoreConflicts });
 export const lock = (key: string): Step => ({ kind: 'lock', key });
+export const lockedInsert = (key: string, sql: string, ...params: unknown[]): Step => ({
+  kind: 'lockedInsert',
+  lock: key,
+  sql,
+  params,
+});
 
 /**
  * What a driver offers the store: one statement, a program in one transaction, and the little
