@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN, admin, rss, start } from './lib.js';
+import { ADMIN, admin, load, rss, start } from './lib.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -58,8 +58,15 @@ try {
   });
   // Uploads first: the peak RSS (VmHWM) only grows, so each row's peak is its own phase's.
   const rssAfterUpload = rss(wxkf.proc.pid as number).peak;
-  const bareList = await run(`${bare.url}/cgi-bin/customservice/getkflist`, {});
-  const list = await run(`${wxkf.url}/cgi-bin/customservice/getkflist?access_token=${token}`, {});
+  // The list rows go through the same load generator as the other benchmarks (a request object
+  // per call, the errcode read from each answer), the bare route's as wxkf's.
+  const listOf = async (server: typeof bare, path: string) => {
+    const r = await load('getkflist', server.url, server.proc.pid as number, () => ({ method: 'GET', path }));
+    const refused = Object.entries(r.errcodes).reduce((sum, [code, n]) => sum + (code === '0' ? 0 : n), 0);
+    return { reqs: r.reqs, p99: r.p99, non2xx: refused, errors: 0 };
+  };
+  const bareList = await listOf(bare, '/cgi-bin/customservice/getkflist');
+  const list = await listOf(wxkf, `/cgi-bin/customservice/getkflist?access_token=${token}`);
   const rssAfterList = rss(wxkf.proc.pid as number).peak;
   const check = await fetch(`${wxkf.url}/cgi-bin/customservice/getkflist?access_token=${token}`);
   const uploaded = ((await check.json()) as { kf_list: { kf_headimgurl: string }[] }).kf_list[1]?.kf_headimgurl !== '';
