@@ -20,6 +20,7 @@ const PLAN: [Mechanism, Workload, 'sqlite' | 'pg'][] = [
   ['credential-cache', 'send', 'sqlite'],
   ['group-commit', 'add', 'sqlite'],
   ['quota-in-write', 'send', 'sqlite'],
+  ['random-pool', 'getkflist', 'sqlite'],
   ['stack-trace-limit', 'duplicate', 'sqlite'],
   ['journal-batch', 'add', 'sqlite'],
   ['journal-text-cache', 'getkflist', 'sqlite'],

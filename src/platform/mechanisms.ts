@@ -15,6 +15,7 @@ export const MECHANISMS = {
     "PostgreSQL: a write that counts its call (custom/send, typing) counts it in the turn's batch first, not under its own lock",
   'add-function': 'PostgreSQL: an add (with its quota count) is one call of a server-side function',
   'quota-in-write': "custom/send, typing and add count their quota inside their own write's transaction",
+  'random-pool': 'randomness (rids, hints) is drawn from the kernel in 4 KiB blocks',
   'stack-trace-limit': 'a WxError (an expected refusal) captures no stack trace',
   'journal-batch': 'the journal is written in batches of up to 500 entries, every 200 ms',
   'journal-text-cache': 'an answer sent to many calls is decoded and masked once for the journal',
