@@ -78,3 +78,11 @@ export class TurnBatcher<T, V> {
     });
   }
 }
+
+/**
+ * Plain code-unit order: what batches that lock rows sort their items by, so that any two of them
+ * (on any node) take the rows they share in the same order and never wait on each other in a cycle.
+ */
+export function compareKeys(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -206,6 +206,11 @@ class PostgresDriver implements Driver {
     }
   }
 
+  refusedByServer(err: unknown): boolean {
+    // Class 08 is a connection exception: the statement may have committed before it broke.
+    return err instanceof pg.DatabaseError && !String(err.code).startsWith('08');
+  }
+
   async call(sql: string, ...params: unknown[]): Promise<Row[]> {
     return (await this.query(this.pool, sql, params)).rows as Row[];
   }

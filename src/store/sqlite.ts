@@ -103,6 +103,8 @@ class SqliteDriver implements Driver {
     return `${this.credentialWrites}:${String(this.dataVersion.get())}`;
   };
   private pending: Pending[] = [];
+  /** Transactions waiting to commit alone (group commit turned off by a benchmark). */
+  private readonly singles = new Set<Pending>();
   /** Runs a function in a transaction, or in a savepoint when one is open (made once: wrapping costs). */
   private readonly inTransaction: Database.Transaction<(run: () => unknown) => unknown>;
   private readonly exec = (step: Step): unknown => this.step(step);
@@ -182,8 +184,10 @@ class SqliteDriver implements Driver {
   transaction<A extends unknown[], T>(program: ProgramOf<A, T>, ...args: A): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const p = { program: program as ProgramOf<unknown[], unknown>, args, resolve: resolve as (v: never) => void, reject };
-      if (!GROUP_COMMIT) setImmediate(() => this.flush([p]));
-      else if (this.pending.push(p) === 1) setImmediate(() => this.flush());
+      if (!GROUP_COMMIT) {
+        this.singles.add(p);
+        setImmediate(() => this.singles.delete(p) && this.flush([p]));
+      } else if (this.pending.push(p) === 1) setImmediate(() => this.flush());
     });
   }
 
@@ -212,6 +216,10 @@ class SqliteDriver implements Driver {
     });
   }
 
+  refusedByServer(): boolean {
+    return false; // SQLite has no server; nothing is batched into one statement here
+  }
+
   async call(): Promise<never> {
     throw new Error('SQLite has no server-side functions');
   }
@@ -222,6 +230,9 @@ class SqliteDriver implements Driver {
 
   async close(): Promise<void> {
     this.flush();
+    const singles = [...this.singles];
+    this.singles.clear();
+    for (const p of singles) this.flush([p]);
     if (this.db.open) this.db.close();
   }
 }

@@ -1,4 +1,4 @@
-import { TurnBatcher } from '../batcher.js';
+import { TurnBatcher, compareKeys } from '../batcher.js';
 import type { Driver } from '../sql/program.js';
 import type { QuotaAdmission } from '../store.js';
 import { uses } from '../../platform/mechanisms.js';
@@ -41,7 +41,7 @@ function admitter(d: Driver): (appid: string, q: QuotaAdmission) => Promise<bool
   const one = async ({ appid, q }: Count) => (await d.call(ADMIT, appid, q.counter, q.period, q.limit))[0]?.admitted === true;
   const batch = new TurnBatcher<Count, boolean>(async (counts) => {
     if (counts.length === 1) return Promise.allSettled([one(counts[0] as Count)]);
-    const order = counts.map((_, i) => i).sort((x, y) => compare(key(counts[x] as Count), key(counts[y] as Count)));
+    const order = counts.map((_, i) => i).sort((x, y) => compareKeys(key(counts[x] as Count), key(counts[y] as Count)));
     const items = order.map((i) => {
       const { appid, q } = counts[i] as Count;
       return { appid, counter: q.counter, period: q.period, lim: q.limit };
@@ -50,16 +50,15 @@ function admitter(d: Driver): (appid: string, q: QuotaAdmission) => Promise<bool
     try {
       answered = await d.call(ADMIT_MANY, JSON.stringify(items));
     } catch (err) {
-      if (typeof (err as { code?: unknown }).code !== 'string') throw err;
+      if (!d.refusedByServer(err)) throw err;
       return Promise.allSettled(counts.map(one));
     }
-    const out: PromiseSettledResult<boolean>[] = counts.map(() => ({ status: 'fulfilled', value: false }));
+    const out: PromiseSettledResult<boolean>[] = counts.map(() => ({
+      status: 'rejected',
+      reason: new Error('no answer for a count'),
+    }));
     for (const r of answered) out[order[Number(r.n) - 1] as number] = { status: 'fulfilled', value: r.admitted === true };
     return out;
   });
   return (appid, q) => (q.limit <= 0 ? Promise.resolve(false) : BATCH_COUNTS ? batch.run({ appid, q }) : one({ appid, q }));
-}
-
-function compare(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import { TurnBatcher } from '../batcher.js';
+import { TurnBatcher, compareKeys } from '../batcher.js';
 import type { Driver, Row } from '../sql/program.js';
 import type { AddKfResult, AddRule, CallCount, NewKfAccount } from '../store.js';
 import { uses } from '../../platform/mechanisms.js';
@@ -68,12 +68,15 @@ export function postgresAdd(d: Driver) {
     try {
       answered = await d.call(ADMIT_AND_ADD_MANY, JSON.stringify(items));
     } catch (err) {
-      // The server refused the statement (it has an SQLSTATE): nothing of it was committed, so
-      // each add is tried alone. Anything else (a lost connection) may have committed: no retry.
-      if (typeof (err as { code?: unknown }).code !== 'string') throw err;
+      // The server refused the statement: nothing of it was committed, so each add is tried
+      // alone. Anything else (a lost connection) may have committed: no retry.
+      if (!d.refusedByServer(err)) throw err;
       return Promise.allSettled(adds.map(one));
     }
-    const out: PromiseSettledResult<Row | undefined>[] = adds.map(() => ({ status: 'fulfilled', value: undefined }));
+    const out: PromiseSettledResult<Row | undefined>[] = adds.map(() => ({
+      status: 'rejected',
+      reason: new Error('no answer for an add'),
+    }));
     for (const r of answered) out[order[Number(r.n) - 1] as number] = { status: 'fulfilled', value: r };
     return out;
   });
@@ -89,6 +92,4 @@ export function postgresAdd(d: Driver) {
 }
 
 /** By app, then in the order asked (sort is stable). */
-function compare(x: CountedAdd, y: CountedAdd): number {
-  return x.appid < y.appid ? -1 : x.appid > y.appid ? 1 : 0;
-}
+const compare = (x: CountedAdd, y: CountedAdd): number => compareKeys(x.appid, y.appid);

@@ -36,9 +36,20 @@ function* bumpThen<T>(appid: string, change: () => Program<T>): Program<T> {
   return yield* change();
 }
 
-/** The add under the app's lock, as `rule` decides (SQLite; PostgreSQL runs it as one function). */
-function* add(appid: string, a: NewKfAccount, rule: AddRule): Program<AddKfResult> {
-  const s = (yield row(ADD_STATE, a.prefix, appid)) as Row | undefined;
+/** The same state read after the app's lock was taken by a statement of its own (PostgreSQL). */
+const ADD_STATE_LOCKED = `SELECT EXISTS (SELECT 1 FROM kf_accounts k WHERE k.appid = ? AND k.prefix = ?) AS e,
+  (SELECT COUNT(*) FROM kf_accounts k WHERE k.appid = ?) AS n`;
+
+/**
+ * The add under the app's lock, as `rule` decides (SQLite; PostgreSQL runs it as one function,
+ * and runs this only when a benchmark turned that off). On PostgreSQL the lock is a statement of
+ * its own: the subqueries of the statement that waits for it would read from before the wait.
+ */
+function* add(appid: string, a: NewKfAccount, rule: AddRule, lockFirst: boolean): Program<AddKfResult> {
+  const locked = lockFirst ? ((yield row('SELECT appid FROM apps WHERE appid = ? FOR UPDATE', appid)) as Row | undefined) : true;
+  const s = locked
+    ? ((yield lockFirst ? row(ADD_STATE_LOCKED, appid, a.prefix, appid) : row(ADD_STATE, a.prefix, appid)) as Row | undefined)
+    : undefined;
   if (!s) throw new Error(`no app ${appid}`);
   const refusal = rule.decide({ exists: bool(s.e), count: Number(s.n) });
   if (refusal) return { result: refusal };
@@ -62,7 +73,7 @@ export function kfArea(d: Driver): KfArea {
     addKfAccount: (appid, a, rule, count) =>
       d.kind === 'postgres' && ADD_FUNCTION
         ? addOnPostgres(appid, a, rule, count)
-        : withCount(d, count, { result: 'quota' }, add, appid, a, rule),
+        : withCount(d, count, { result: 'quota' }, add, appid, a, rule, d.kind === 'postgres'),
     listKfAccounts: async (appid) =>
       (await d.rows('SELECT * FROM kf_accounts WHERE appid = ? ORDER BY kf_id', appid)).map(kfAccountFromRow),
     getKfAccount: async (appid, prefix) => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { changes, insertMany, row, type Driver, type Program, type ProgramOf } from '../sql/program.js';
+import { changes, insertMany, row, rows, type Driver, type Program, type ProgramOf } from '../sql/program.js';
 import { journalFromRow, journalQuery } from '../rows.js';
 import { postgresAdmit } from './admit-pg.js';
+import { compareKeys } from '../batcher.js';
 import { uses } from '../../platform/mechanisms.js';
 
 const COUNT_FIRST = uses('quota-count-first');
@@ -90,6 +91,8 @@ export async function withCount<A extends unknown[], T>(
 
 function* clear(appid: string, clearCounter: string, period: number, maxClears: number): Program<boolean> {
   if (!(yield* admit(appid, { counter: clearCounter, period, limit: maxClears }))) return false;
+  // Locked in counter order first, the order a turn's batch of counts takes them (admit-pg.ts).
+  yield rows("SELECT counter FROM quota_counters WHERE appid = ? AND counter NOT LIKE '#%' ORDER BY counter FOR UPDATE", appid);
   yield changes("DELETE FROM quota_counters WHERE appid = ? AND counter NOT LIKE '#%'", appid);
   return true;
 }
@@ -133,7 +136,9 @@ function journalRows(entries: readonly JournalEntry[], hashOf: (body: string) =>
     values[RESPONSE_HASH] = hash;
     return values;
   });
-  return { rows, bodies: [...bodies.values()] };
+  // In key order: two batches (on two nodes) that share bodies lock them in the same order.
+  const sorted = [...bodies.values()].sort((x, y) => compareKeys(`${x.appid} ${x.hash}`, `${y.appid} ${y.hash}`));
+  return { rows, bodies: sorted };
 }
 
 /** Quota counters and the request journal. */

@@ -87,6 +87,11 @@ export interface Driver {
    * PostgreSQL, where another node's change could not be seen without a round trip.
    */
   readonly credentialStamp?: () => string;
+  /**
+   * Whether the database refused a statement (a PostgreSQL error with an SQLSTATE, not a lost
+   * connection): nothing of it was committed, so its parts may be tried again one by one.
+   */
+  refusedByServer(err: unknown): boolean;
   /** One statement, committed on its own: its first row. */
   row(sql: string, ...params: unknown[]): Promise<Row | undefined>;
   /** One statement, committed on its own: its rows. */
