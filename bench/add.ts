@@ -4,7 +4,7 @@
  * `npm run bench:add -- --pg`: the same on PostgreSQL, with one node and with two nodes behind
  * round-robin. Not a test: the machines are noisy, so the figures are reported, never asserted.
  */
-import { ADMIN, CONNECTIONS, DURATION_S, load, pgDatabase, start, type Result } from './lib.js';
+import { CONNECTIONS, DURATION_S, load, pgDatabase, start, serveWxkf, type Result } from './lib.js';
 import { addLoad } from './workloads.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,19 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-'));
 const database = PG ? await pgDatabase() : undefined;
 const storeArgs = database ? ['--database-url', database.url] : ['--db', join(dir, 'bench.db')];
 const bare = await start(here('./bare.js'), [], [], database ? { BARE_PG_URL: database.url } : {});
-const serveArgs = [
-  'serve',
-  '--port',
-  '0',
-  ...storeArgs,
-  '--admin-token',
-  ADMIN,
-  '--log-level',
-  process.env.BENCH_LOG_LEVEL ?? 'info',
-];
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const wxkf = await start(here('../src/cli.js'), serveArgs, nodeArgs);
-const second = PG ? await start(here('../src/cli.js'), serveArgs, nodeArgs) : undefined;
+const wxkf = await serveWxkf(storeArgs);
+const second = PG ? await serveWxkf(storeArgs) : undefined;
 try {
   const adds = await addLoad(wxkf.url, APPS);
   const constBody = JSON.stringify({ kf_account: 'b0@bench_alias', nickname: 'bench' });

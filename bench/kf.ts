@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN, admin, load, rss, start } from './lib.js';
+import { admin, load, rss, start, serveWxkf } from './lib.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -20,17 +20,7 @@ async function run(url: string, opts: Partial<autocannon.Options>) {
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-kf-'));
 const bare = await start(here('./bare.js'), []);
-const wxkf = await start(here('../src/cli.js'), [
-  'serve',
-  '--port',
-  '0',
-  '--db',
-  join(dir, 'kf.db'),
-  '--admin-token',
-  ADMIN,
-  '--log-level',
-  'info',
-]);
+const wxkf = await serveWxkf(['--db', join(dir, 'kf.db')]);
 try {
   const appid = 'wx00000000be000001';
   const kf_accounts = Array.from({ length: 100 }, (_, i) => ({ kf_account: `k${i}@bench_alias`, nickname: `客服${i}` }));

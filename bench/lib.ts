@@ -34,6 +34,18 @@ export function start(script: string, args: string[], nodeArgs: string[] = [], e
   });
 }
 
+/**
+ * A `wxkf serve` on a free port with the bench admin token, on the store `storeArgs` names
+ * (`--db FILE` or `--database-url URL`). BENCH_NODE_ARGS are passed to node, BENCH_LOG_LEVEL
+ * (default info) to wxkf; `env` is added to the process's environment.
+ */
+export function serveWxkf(storeArgs: string[], env: Record<string, string> = {}): Promise<Child> {
+  const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const logLevel = process.env.BENCH_LOG_LEVEL ?? 'info';
+  return start(cli, ['serve', '--port', '0', ...storeArgs, '--admin-token', ADMIN, '--log-level', logLevel], nodeArgs, env);
+}
+
 /** Resident set size of a process now, and its peak, in MB (Linux /proc). */
 export function rss(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -9,9 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MECHANISMS, type Mechanism } from '../src/platform/mechanisms.js';
-import { ADMIN, load, pgDatabase, start, type Call, type Result } from './lib.js';
+import { load, pgDatabase, serveWxkf, type Call, type Result } from './lib.js';
 import { addLoad, kflistLoad, sendLoad } from './workloads.js';
 
 type Workload = 'add' | 'duplicate' | 'getkflist' | 'send';
@@ -36,7 +35,6 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 5);
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 async function prepare(url: string, workload: Workload): Promise<() => Call> {
   switch (workload) {
@@ -63,8 +61,7 @@ async function run(mechanism: Mechanism, workload: Workload, backend: 'sqlite' |
   const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-mech-'));
   const database = backend === 'pg' ? await pgDatabase() : undefined;
   const storeArgs = database ? ['--database-url', database.url] : ['--db', join(dir, 'bench.db')];
-  const serveArgs = ['serve', '--port', '0', ...storeArgs, '--admin-token', ADMIN, '--log-level', 'info'];
-  const server = await start(here('../src/cli.js'), serveArgs, [], { WXKF_BENCH_OFF: off ? mechanism : '' });
+  const server = await serveWxkf(storeArgs, { WXKF_BENCH_OFF: off ? mechanism : '' });
   try {
     const next = await prepare(server.url, workload);
     return await load(`${mechanism} ${off ? 'off' : 'on'}`, server.url, server.proc.pid as number, next, SECONDS);

@@ -10,29 +10,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ADMIN, CONNECTIONS, DURATION_S, admin, load, pgDatabase, start, type Result } from './lib.js';
+import { ADMIN, CONNECTIONS, DURATION_S, admin, load, pgDatabase, serveWxkf, type Result } from './lib.js';
 import { addLoad, benchAppid, kflistLoad, tokensFor } from './workloads.js';
 import { fill, type Filler } from './scale-fill.js';
 
 const APPS = Number(process.env.BENCH_SCALE_APPS ?? 10_000);
 const PG = process.argv.includes('--pg');
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-scale-'));
 const file = join(dir, 'scale.db');
 const database = PG ? await pgDatabase() : undefined;
 const storeArgs = database ? ['--database-url', database.url] : ['--db', file];
-const wxkf = await start(here('../src/cli.js'), [
-  'serve',
-  '--port',
-  '0',
-  ...storeArgs,
-  '--admin-token',
-  ADMIN,
-  '--log-level',
-  'info',
-]);
+const wxkf = await serveWxkf(storeArgs);
 const pid = wxkf.proc.pid as number;
 
 async function measure(phase: string, firstApp: number, listApp: number): Promise<Result[]> {

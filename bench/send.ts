@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN, CONNECTIONS, DURATION_S, load, pgDatabase, start, type Result } from './lib.js';
+import { CONNECTIONS, DURATION_S, load, pgDatabase, start, serveWxkf, type Result } from './lib.js';
 import { sendLoad } from './workloads.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 5000);
@@ -18,12 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'wxkf-bench-send-'));
 const database = PG ? await pgDatabase() : undefined;
 const storeArgs = database ? ['--database-url', database.url] : ['--db', join(dir, 'send.db')];
 const bare = await start(here('./bare.js'), [], [], database ? { BARE_PG_URL: database.url } : {});
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const wxkf = await start(
-  here('../src/cli.js'),
-  ['serve', '--port', '0', ...storeArgs, '--admin-token', ADMIN, '--log-level', 'info'],
-  nodeArgs,
-);
+const wxkf = await serveWxkf(storeArgs);
 try {
   // The legacy window (20 sends per user message) and many users, so that the run stays on the success path.
   const next = await sendLoad(wxkf.url, USERS);

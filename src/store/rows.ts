@@ -8,6 +8,7 @@ import type {
   JournalEntry,
   JournalFilter,
   KfAccountRecord,
+  SimulatedUserRecord,
   StableState,
   TokenRecord,
 } from './store.js';
@@ -19,7 +20,7 @@ import type {
 export type { Row };
 
 export const bool = (v: unknown): boolean => v === true || v === 1;
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 function json<T>(v: unknown): T {
   if (typeof v !== 'string') return v as T;
@@ -224,5 +225,18 @@ export function componentTokenFromRow(r: Row): ComponentTokenRecord {
     issued_at: Number(r.issued_at),
     expires_at: Number(r.expires_at),
     superseded_at: numOrNull(r.superseded_at),
+  };
+}
+
+/** A simulated user's own columns (`app_users`), as the users area and the flow area both read them. */
+export function userFromRow(r: Row): SimulatedUserRecord {
+  return {
+    appid: r.appid as string,
+    openid: r.openid as string,
+    nickname: r.nickname as string,
+    subscribed: bool(r.subscribed),
+    subscribe_time: Number(r.subscribe_time),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
   };
 }

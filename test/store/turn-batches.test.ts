@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { CallCount, type AppRecord, type Store } from '../../src/store/store.js';
+import { CallCount, type Store } from '../../src/store/store.js';
+import { appRecord } from '../helpers/records.js';
 import { addRule } from '../../src/domains/kf/rules.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
@@ -19,23 +20,7 @@ afterEach(async () => {
   await db?.drop();
 });
 
-const app = (appid: string): AppRecord => ({
-  appid,
-  secret: 's'.repeat(32),
-  type: 'service',
-  certified: true,
-  alias: 'alias_1',
-  original_id: 'gh_0123456789ab',
-  kf_enabled: true,
-  ip_whitelist: [],
-  secret_frozen: false,
-  created_at: 1000,
-  updated_at: 1000,
-  daily_quotas: {},
-  window_profile: 'current',
-  window_counting: 'accumulate',
-  label: null,
-});
+const app = (appid: string) => appRecord({ appid });
 const add = (appid: string, prefix: string, nickname = 'n', limit = 3) => {
   const count = new CallCount(appid, { counter: '/customservice/kfaccount/add', period: 1, limit: 4 });
   const a = { kf_account: `${prefix}@alias_1`, prefix, nickname, now: 2000 };

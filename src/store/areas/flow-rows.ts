@@ -1,4 +1,4 @@
-import { bool } from '../rows.js';
+import { numOrNull, userFromRow } from '../rows.js';
 import type { Row } from '../sql/program.js';
 import type { ChargeRecord, GrantRecord, UserFlowRecord } from '../store.js';
 
@@ -35,19 +35,11 @@ export const grantFromRow = (g: Row): GrantRecord => ({
   used_since_action: Number(g.used_since_action),
 });
 export const chargeFromRow = (c: Row): ChargeRecord => ({ kind: c.kind as ChargeRecord['kind'], at: Number(c.at) });
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
 export function userFlowFromRow(r: Row): UserFlowRecord {
   return {
-    appid: r.appid as string,
-    openid: r.openid as string,
-    nickname: r.nickname as string,
-    subscribed: bool(r.subscribed),
-    subscribe_time: Number(r.subscribe_time),
-    created_at: Number(r.created_at),
-    updated_at: Number(r.updated_at),
-    typing_until: num(r.typing_until),
-    last_exchange_at: num(r.last_exchange_at),
+    ...userFromRow(r),
+    typing_until: numOrNull(r.typing_until),
+    last_exchange_at: numOrNull(r.last_exchange_at),
     session:
       r.session_kf === null || r.session_kf === undefined
         ? null

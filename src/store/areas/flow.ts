@@ -39,6 +39,8 @@ const MSG_ID_BASE = 10_000_000_000_000_000n;
 /** Charges older than the longest validity (48 h) count for nothing. */
 const CHARGE_KEEP_MS = 48 * 3600_000;
 
+/** The user under its row lock (the first statement of a user transaction). */
+const USER_LOCKED = `${USER} FOR UPDATE`;
 const NEXT = `INSERT INTO app_counters (appid, name, value) VALUES (?, ?, 1)
   ON CONFLICT (appid, name) DO UPDATE SET value = app_counters.value + 1 RETURNING value`;
 
@@ -179,7 +181,7 @@ function* flow<T>(
   now: number,
   decide: (s: FlowState) => FlowDecision<T>,
 ): Program<FlowOutcome<T>> {
-  const r = openid === null ? undefined : ((yield row(`${USER} FOR UPDATE`, appid, openid)) as Row | undefined);
+  const r = openid === null ? undefined : ((yield row(USER_LOCKED, appid, openid)) as Row | undefined);
   const user = r ? userFlowFromRow(r) : undefined;
   const g = r && ((yield row(USER_GRANTS, appid, openid, appid, openid, now - CHARGE_KEEP_MS)) as Row);
   const grants: GrantRecord[] = g

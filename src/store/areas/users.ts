@@ -1,4 +1,4 @@
-import { bool } from '../rows.js';
+import { userFromRow } from '../rows.js';
 import { changes, row, type Driver, type Program, type Row } from '../sql/program.js';
 import type { SimulatedUserRecord, Store, UserPatch } from '../store.js';
 
@@ -7,18 +7,6 @@ type UsersArea = Pick<Store, 'createUser' | 'getUser' | 'listUsers' | 'updateUse
 const COLUMNS = ['appid', 'openid', 'nickname', 'subscribed', 'subscribe_time', 'created_at', 'updated_at'] as const;
 const COLS = COLUMNS.join(', ');
 const USER = `SELECT ${COLS} FROM app_users WHERE appid = ? AND openid = ?`;
-
-function userFromRow(r: Row): SimulatedUserRecord {
-  return {
-    appid: r.appid as string,
-    openid: r.openid as string,
-    nickname: r.nickname as string,
-    subscribed: bool(r.subscribed),
-    subscribe_time: Number(r.subscribe_time),
-    created_at: Number(r.created_at),
-    updated_at: Number(r.updated_at),
-  };
-}
 
 function* update(
   appid: string,
